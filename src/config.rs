@@ -1,0 +1,454 @@
+//! `.kubeha.yaml`: discovery, validation with located errors, and per-rule settings.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde_json::Value;
+
+use crate::finding::Severity;
+use crate::model::{FieldPath, resolve};
+use crate::rules::{self, OptionDefault, OptionMeta, RuleMeta};
+use crate::source::{Limits, SourceFile, SpanNode, load_str};
+use crate::suggest;
+
+pub const FILE_NAMES: &[&str] = &[".kubeha.yaml", ".kubeha.yml"];
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum OptionValue {
+    Int(i64),
+    Strings(Vec<String>),
+}
+
+/// A rule's effective settings: on/off, severity, options.
+#[derive(Clone, Debug)]
+pub struct RuleSettings {
+    pub enabled: bool,
+    pub severity: Severity,
+    options: Vec<(&'static str, OptionValue)>,
+}
+
+impl RuleSettings {
+    fn defaults(meta: &RuleMeta) -> Self {
+        Self {
+            enabled: meta.enabled,
+            severity: meta.severity,
+            options: meta
+                .options
+                .iter()
+                .map(|o| {
+                    let v = match o.default {
+                        OptionDefault::Int(i) => OptionValue::Int(i),
+                        OptionDefault::Strings(s) => {
+                            OptionValue::Strings(s.iter().map(|&s| s.to_owned()).collect())
+                        }
+                    };
+                    (o.name, v)
+                })
+                .collect(),
+        }
+    }
+
+    fn option(&self, name: &str) -> Option<&OptionValue> {
+        self.options
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
+    }
+
+    /// An integer option (0 when the rule declares no such option: a programming error caught by tests).
+    pub fn int(&self, name: &str) -> i64 {
+        match self.option(name) {
+            Some(OptionValue::Int(i)) => *i,
+            _ => 0,
+        }
+    }
+
+    pub fn strings(&self, name: &str) -> &[String] {
+        match self.option(name) {
+            Some(OptionValue::Strings(s)) => s,
+            _ => &[],
+        }
+    }
+}
+
+/// The run's configuration: defaults, then the config file, then command-line switches.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub default_namespace: String,
+    pub limits: Limits,
+    /// The file it was read from, if any.
+    pub path: Option<PathBuf>,
+    rules: HashMap<&'static str, RuleSettings>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            default_namespace: "default".to_owned(),
+            limits: Limits::default(),
+            path: None,
+            rules: rules::RULES
+                .iter()
+                .map(|r| (r.meta().name, RuleSettings::defaults(r.meta())))
+                .collect(),
+        }
+    }
+}
+
+/// A configuration problem, pointing into the config file when there is one.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(kubeha::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub source_code: NamedSource<String>,
+    #[label("{label}")]
+    pub span: Option<SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl ConfigError {
+    fn plain(message: String, help: Option<String>) -> Self {
+        Self {
+            message,
+            source_code: NamedSource::new("", String::new()),
+            span: None,
+            label: String::new(),
+            help,
+        }
+    }
+}
+
+impl Config {
+    pub fn settings(&self, rule: &str) -> Option<&RuleSettings> {
+        self.rules.get(rule)
+    }
+
+    pub fn is_enabled(&self, rule: &str) -> bool {
+        self.rules.get(rule).is_some_and(|s| s.enabled)
+    }
+
+    /// `.kubeha.yaml` in `start` or the nearest parent directory that has one.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start.ancestors().find_map(|dir| {
+            FILE_NAMES
+                .iter()
+                .map(|name| dir.join(name))
+                .find(|p| p.is_file())
+        })
+    }
+
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::plain(
+                format!("cannot read config file `{}`: {e}", path.display()),
+                None,
+            )
+        })?;
+        let mut config = Self::parse(&path.display().to_string(), &text)?;
+        config.path = Some(path.to_owned());
+        Ok(config)
+    }
+
+    /// Parses config text; every error points at the offending key or value.
+    pub fn parse(name: &str, text: &str) -> Result<Self, ConfigError> {
+        let file = SourceFile::new(name.to_owned(), text.to_owned());
+        let loaded = load_str(&file.text, &file.lines, &Limits::default());
+        let checker = Checker { file: &file };
+        if let Some(e) = loaded.errors.first() {
+            return Err(checker.at(
+                crate::source::Span::new(e.span.start, e.span.end),
+                format!("invalid YAML in config file: {}", e.message),
+                "here",
+                None,
+            ));
+        }
+        let mut config = Self::default();
+        let Some(doc) = loaded.documents.first() else {
+            return Ok(config);
+        };
+        let Value::Object(root) = &doc.root else {
+            return Err(checker.error(
+                doc,
+                &FieldPath::root(),
+                "the config file must be a mapping",
+                "not a mapping",
+                None,
+            ));
+        };
+        for (key, value) in root {
+            let at = FieldPath::root().key(key.clone());
+            match key.as_str() {
+                "default-namespace" => match value.as_str() {
+                    Some(ns) if !ns.is_empty() => ns.clone_into(&mut config.default_namespace),
+                    _ => {
+                        return Err(checker.error(
+                            doc,
+                            &at,
+                            "`default-namespace` must be a non-empty string",
+                            "expected a string",
+                            None,
+                        ));
+                    }
+                },
+                "rules" => {
+                    let Value::Object(rules) = value else {
+                        return Err(checker.error(
+                            doc,
+                            &at,
+                            "`rules` must be a mapping of rule names to settings",
+                            "expected a mapping",
+                            None,
+                        ));
+                    };
+                    for (rule, setting) in rules {
+                        config.apply_rule(&checker, doc, &at, rule, setting)?;
+                    }
+                }
+                other => {
+                    return Err(checker.error(
+                        doc,
+                        &at,
+                        &format!("unknown config key `{other}`"),
+                        "unknown key",
+                        suggest::hint(other, ["default-namespace", "rules"]).or_else(|| {
+                            Some("known keys: `default-namespace`, `rules`".to_owned())
+                        }),
+                    ));
+                }
+            }
+        }
+        Ok(config)
+    }
+
+    fn apply_rule(
+        &mut self,
+        checker: &Checker<'_>,
+        doc: &crate::source::Document,
+        base: &FieldPath,
+        rule: &str,
+        setting: &Value,
+    ) -> Result<(), ConfigError> {
+        let at = base.clone().key(rule.to_owned());
+        let Some(found) = rules::find(rule) else {
+            return Err(checker.error(
+                doc,
+                &at,
+                &format!("unknown rule `{rule}`"),
+                "unknown rule",
+                Some(
+                    suggest::hint(rule, rules::names())
+                        .unwrap_or_else(|| "`kubeha rules` lists every rule".to_owned()),
+                ),
+            ));
+        };
+        let meta = found.meta();
+        let Some(settings) = self.rules.get_mut(meta.name) else {
+            return Ok(());
+        };
+        match setting {
+            Value::String(level) => {
+                apply_level(settings, level).ok_or_else(|| {
+                    checker.error(
+                        doc,
+                        &at,
+                        &format!("`{level}` is not a rule level"),
+                        "unknown level",
+                        Some(LEVELS.to_owned()),
+                    )
+                })?;
+            }
+            // YAML 1.1 reads an unquoted `off`/`on` as a boolean.
+            Value::Bool(on) => settings.enabled = *on,
+            Value::Object(map) => {
+                for (key, value) in map {
+                    let key_at = at.clone().key(key.clone());
+                    if key == "severity" {
+                        apply_level(settings, level_of(value)).ok_or_else(|| {
+                            checker.error(
+                                doc,
+                                &key_at,
+                                "`severity` must be a rule level",
+                                "unknown level",
+                                Some(LEVELS.to_owned()),
+                            )
+                        })?;
+                        continue;
+                    }
+                    let Some(option) = meta.options.iter().find(|o| o.name == key) else {
+                        let known: Vec<&str> = std::iter::once("severity")
+                            .chain(meta.options.iter().map(|o| o.name))
+                            .collect();
+                        return Err(checker.error(
+                            doc,
+                            &key_at,
+                            &format!("rule `{rule}` has no option `{key}`"),
+                            "unknown option",
+                            Some(
+                                suggest::hint(key, known.iter().copied()).unwrap_or_else(|| {
+                                    format!(
+                                        "`{rule}` accepts: {}",
+                                        known
+                                            .iter()
+                                            .map(|k| format!("`{k}`"))
+                                            .collect::<Vec<_>>()
+                                            .join(", ")
+                                    )
+                                }),
+                            ),
+                        ));
+                    };
+                    let parsed = parse_option(option, value).ok_or_else(|| {
+                        let expected = expected_type(option);
+                        checker.error(
+                            doc,
+                            &key_at,
+                            &format!("option `{key}` of `{rule}` must be {expected}"),
+                            &format!("expected {expected}"),
+                            Some(option.help.to_owned()),
+                        )
+                    })?;
+                    if let Some(slot) = settings.options.iter_mut().find(|(n, _)| *n == option.name)
+                    {
+                        slot.1 = parsed;
+                    }
+                }
+            }
+            _ => {
+                return Err(checker.error(
+                    doc,
+                    &at,
+                    &format!("settings of `{rule}` must be a level or a mapping"),
+                    "expected a level or a mapping",
+                    Some(LEVELS.to_owned()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `--select`: only these rules run (an off-by-default rule named here is switched on).
+    pub fn select(&mut self, names: &[String]) -> Result<(), ConfigError> {
+        for name in names {
+            check_rule_name(name)?;
+        }
+        for (name, settings) in &mut self.rules {
+            // Unreadable input is always reported unless ignored explicitly.
+            let always = matches!(*name, "invalid-yaml" | "invalid-object");
+            settings.enabled = names.iter().any(|n| n == name) || (always && settings.enabled);
+        }
+        Ok(())
+    }
+
+    /// `--ignore`: these rules do not run.
+    pub fn ignore(&mut self, names: &[String]) -> Result<(), ConfigError> {
+        for name in names {
+            check_rule_name(name)?;
+            if let Some(s) = self.rules.get_mut(name.as_str()) {
+                s.enabled = false;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A level written as a string, or as the boolean YAML 1.1 makes of an unquoted `on`/`off`.
+fn level_of(value: &Value) -> &str {
+    match value {
+        Value::String(s) => s.as_str(),
+        Value::Bool(true) => "on",
+        Value::Bool(false) => "off",
+        _ => "",
+    }
+}
+
+fn parse_option(option: &OptionMeta, value: &Value) -> Option<OptionValue> {
+    match (option.default, value) {
+        (OptionDefault::Int(_), Value::Number(n)) => {
+            n.as_i64().filter(|&i| i >= 0).map(OptionValue::Int)
+        }
+        (OptionDefault::Strings(_), Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .map(OptionValue::Strings),
+        _ => None,
+    }
+}
+
+fn expected_type(option: &OptionMeta) -> &'static str {
+    match option.default {
+        OptionDefault::Int(_) => "a non-negative integer",
+        OptionDefault::Strings(_) => "a list of strings",
+    }
+}
+
+const LEVELS: &str = "use one of: off, on, error, warning, info";
+
+fn apply_level(settings: &mut RuleSettings, level: &str) -> Option<()> {
+    match level {
+        "off" => settings.enabled = false,
+        "on" => settings.enabled = true,
+        other => {
+            settings.severity = Severity::parse(other)?;
+            settings.enabled = true;
+        }
+    }
+    Some(())
+}
+
+fn check_rule_name(name: &str) -> Result<(), ConfigError> {
+    if rules::find(name).is_some() {
+        return Ok(());
+    }
+    Err(ConfigError::plain(
+        format!("unknown rule `{name}`"),
+        Some(
+            suggest::hint(name, rules::names())
+                .unwrap_or_else(|| "`kubeha rules` lists every rule".to_owned()),
+        ),
+    ))
+}
+
+struct Checker<'a> {
+    file: &'a Arc<SourceFile>,
+}
+
+impl Checker<'_> {
+    fn at(
+        &self,
+        span: crate::source::Span,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> ConfigError {
+        ConfigError {
+            message,
+            source_code: NamedSource::new(self.file.name.clone(), self.file.text.clone()),
+            span: Some((span.start as usize, span.len() as usize).into()),
+            label: label.to_owned(),
+            help,
+        }
+    }
+
+    fn error(
+        &self,
+        doc: &crate::source::Document,
+        path: &FieldPath,
+        message: &str,
+        label: &str,
+        help: Option<String>,
+    ) -> ConfigError {
+        let span = key_span(&doc.root, &doc.spans, path, &self.file.text);
+        self.at(span, message.to_owned(), label, help)
+    }
+}
+
+fn key_span(root: &Value, spans: &SpanNode, path: &FieldPath, text: &str) -> crate::source::Span {
+    resolve(root, spans, path, text).0
+}

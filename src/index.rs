@@ -1,0 +1,259 @@
+//! Relations between objects that rules share: which autoscaler drives a workload, which pods a
+//! selector picks, which PDBs protect a workload. Indexed by namespace and label so that
+//! cross-object rules never loop over all pairs of objects.
+
+use std::collections::{HashMap, HashSet};
+
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
+
+use crate::model::{FieldPath, Object, Selector, Typed, Workload, api_group};
+
+/// Who sets a workload's replica count.
+#[derive(Debug)]
+pub struct Autoscaler<'a> {
+    pub object: &'a Object,
+    pub min_replicas: i32,
+    /// `spec.minReplicas` (HPA) or `spec.minReplicaCount` (KEDA), whether written or not.
+    pub min_path: FieldPath,
+    /// Whether the minimum is written, or the kind's default.
+    pub min_explicit: bool,
+    target_kind: &'a str,
+    target_name: &'a str,
+    target_group: Option<&'a str>,
+}
+
+/// Effective replicas of a scalable workload.
+#[derive(Debug, Clone, Copy)]
+pub struct Replicas<'i, 'a> {
+    pub count: i32,
+    pub autoscaler: Option<&'i Autoscaler<'a>>,
+}
+
+#[derive(Default, Debug)]
+struct Namespace<'a> {
+    /// Positions in `Index::workloads`.
+    workloads: Vec<usize>,
+    by_pair: HashMap<(&'a str, &'a str), Vec<usize>>,
+    by_key: HashMap<&'a str, Vec<usize>>,
+    /// Object indices.
+    pdbs: Vec<usize>,
+}
+
+pub struct Index<'a> {
+    pub objects: &'a [Object],
+    pub workloads: Vec<Workload<'a>>,
+    namespaces: HashMap<&'a str, Namespace<'a>>,
+    autoscalers: Vec<Autoscaler<'a>>,
+    /// Object index of a workload → position in `autoscalers`.
+    autoscaler_of: HashMap<usize, usize>,
+    /// Namespaces holding an object that failed to decode: "matches nothing" is unknowable there.
+    incomplete: HashSet<&'a str>,
+    /// Some document of the run failed to parse, so its namespace is unknown.
+    any_unparsed: bool,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(objects: &'a [Object], broken: &'a [BrokenObject], any_unparsed: bool) -> Self {
+        let workloads: Vec<Workload<'a>> = objects
+            .iter()
+            .enumerate()
+            .filter_map(|(i, o)| Workload::of(i, o))
+            .collect();
+        let mut namespaces: HashMap<&str, Namespace<'_>> = HashMap::new();
+        let mut by_name: HashMap<(&str, &str, &str), usize> = HashMap::new();
+        for (pos, w) in workloads.iter().enumerate() {
+            let ns = namespaces.entry(w.object.namespace.as_str()).or_default();
+            ns.workloads.push(pos);
+            for (k, v) in w.labels {
+                ns.by_pair
+                    .entry((k.as_str(), v.as_str()))
+                    .or_default()
+                    .push(pos);
+                ns.by_key.entry(k.as_str()).or_default().push(pos);
+            }
+            by_name
+                .entry((&w.object.namespace, &w.object.kind, &w.object.name))
+                .or_insert(w.index);
+        }
+        let mut autoscalers = Vec::new();
+        let mut autoscaler_of = HashMap::new();
+        for (i, o) in objects.iter().enumerate() {
+            if matches!(o.typed, Typed::PodDisruptionBudget(_)) {
+                namespaces
+                    .entry(o.namespace.as_str())
+                    .or_default()
+                    .pdbs
+                    .push(i);
+            }
+            if let Some(a) = autoscaler(o) {
+                let key = (o.namespace.as_str(), a.target_kind, a.target_name);
+                if let Some(&target) = by_name.get(&key)
+                    && a.target_group
+                        .is_none_or(|g| objects.get(target).is_some_and(|t| t.group() == g))
+                {
+                    autoscaler_of.entry(target).or_insert(autoscalers.len());
+                }
+                autoscalers.push(a);
+            }
+        }
+        Self {
+            objects,
+            workloads,
+            namespaces,
+            autoscalers,
+            autoscaler_of,
+            incomplete: broken.iter().map(|b| b.namespace.as_str()).collect(),
+            any_unparsed,
+        }
+    }
+
+    /// The autoscaler driving this workload, if one targets it.
+    pub fn autoscaler_of(&self, w: &Workload<'_>) -> Option<&Autoscaler<'a>> {
+        self.autoscaler_of
+            .get(&w.index)
+            .and_then(|&i| self.autoscalers.get(i))
+    }
+
+    /// The autoscaler's `minReplicas` when one targets the workload, else `spec.replicas` (default 1).
+    pub fn effective_replicas(&self, w: &Workload<'_>) -> Replicas<'_, 'a> {
+        match self.autoscaler_of(w) {
+            Some(a) => Replicas {
+                count: a.min_replicas,
+                autoscaler: Some(a),
+            },
+            None => Replicas {
+                count: w.replicas.unwrap_or(1),
+                autoscaler: None,
+            },
+        }
+    }
+
+    /// Pod count for disruption arithmetic: effective replicas for scalable workloads, 1 for a
+    /// Pod, unknown (None) for DaemonSets, Jobs and CronJobs.
+    pub fn pod_count(&self, w: &Workload<'_>) -> Option<i32> {
+        if w.is_scalable() {
+            Some(self.effective_replicas(w).count)
+        } else if w.kind == crate::model::WorkloadKind::Pod {
+            Some(1)
+        } else {
+            None
+        }
+    }
+
+    /// Workloads in `namespace` whose pod template labels `selector` matches, in load order.
+    pub fn workloads_matching(
+        &self,
+        namespace: &str,
+        selector: Selector<'_>,
+    ) -> Vec<&Workload<'a>> {
+        let Some(ns) = self.namespaces.get(namespace) else {
+            return Vec::new();
+        };
+        let pairs = selector.required_pairs();
+        let keys = selector.required_keys();
+        let candidates: &[usize] = if matches!(selector, Selector::Null) {
+            &[]
+        } else if !pairs.is_empty() {
+            pairs
+                .iter()
+                .map(|p| ns.by_pair.get(p).map_or(&[][..], Vec::as_slice))
+                .min_by_key(|list| list.len())
+                .unwrap_or(&[])
+        } else if !keys.is_empty() {
+            keys.iter()
+                .map(|k| ns.by_key.get(k).map_or(&[][..], Vec::as_slice))
+                .min_by_key(|list| list.len())
+                .unwrap_or(&[])
+        } else {
+            &ns.workloads
+        };
+        candidates
+            .iter()
+            .filter_map(|&pos| self.workloads.get(pos))
+            .filter(|w| selector.matches(w.labels))
+            .collect()
+    }
+
+    /// PodDisruptionBudgets in the workload's namespace whose selector matches its pods.
+    pub fn pdbs_matching(&self, w: &Workload<'_>) -> Vec<(&'a Object, &'a PodDisruptionBudget)> {
+        let Some(ns) = self.namespaces.get(w.object.namespace.as_str()) else {
+            return Vec::new();
+        };
+        ns.pdbs
+            .iter()
+            .filter_map(|&i| {
+                let o = self.objects.get(i)?;
+                let Typed::PodDisruptionBudget(pdb) = &o.typed else {
+                    return None;
+                };
+                let selector =
+                    Selector::from_label(pdb.spec.as_ref().and_then(|s| s.selector.as_ref()));
+                selector.matches(w.labels).then_some((o, pdb.as_ref()))
+            })
+            .collect()
+    }
+
+    /// False when an object of this namespace (or a document of unknown namespace) failed to
+    /// load: a "matches nothing" conclusion could then be wrong, so rules stay silent.
+    pub fn is_complete(&self, namespace: &str) -> bool {
+        !self.any_unparsed && !self.incomplete.contains(namespace)
+    }
+}
+
+/// An object whose typed decoding failed; it is reported as `invalid-object`.
+#[derive(Debug, Clone)]
+pub struct BrokenObject {
+    pub namespace: String,
+}
+
+fn autoscaler(o: &Object) -> Option<Autoscaler<'_>> {
+    let is_hpa = o.kind == "HorizontalPodAutoscaler" && o.group() == "autoscaling";
+    let is_keda = o.kind == "ScaledObject" && o.group() == "keda.sh";
+    if !is_hpa && !is_keda {
+        return None;
+    }
+    let spec = o.raw.get("spec")?;
+    let target = spec.get("scaleTargetRef")?;
+    let name = target.get("name")?.as_str()?;
+    let (kind, group) = if is_hpa {
+        (
+            target.get("kind")?.as_str()?,
+            target
+                .get("apiVersion")
+                .and_then(|v| v.as_str())
+                .map(api_group),
+        )
+    } else {
+        // KEDA defaults the target to an apps/v1 Deployment.
+        (
+            target
+                .get("kind")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Deployment"),
+            Some(
+                target
+                    .get("apiVersion")
+                    .and_then(|v| v.as_str())
+                    .map_or("apps", api_group),
+            ),
+        )
+    };
+    let (field, default) = if is_hpa {
+        ("minReplicas", 1)
+    } else {
+        ("minReplicaCount", 0)
+    };
+    let written = spec.get(field).and_then(serde_json::Value::as_i64);
+    let min_replicas = written
+        .and_then(|v| i32::try_from(v).ok())
+        .unwrap_or(default);
+    Some(Autoscaler {
+        object: o,
+        min_replicas,
+        min_path: FieldPath::from_keys(&["spec", field]),
+        min_explicit: written.is_some(),
+        target_kind: kind,
+        target_name: name,
+        target_group: group,
+    })
+}

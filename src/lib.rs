@@ -1,0 +1,434 @@
+//! kubeha: a Kubernetes manifest linter for high availability.
+//!
+//! One pipeline, one direction: discover → load (parallel) → index → rules (parallel) → sort.
+//! [`lint`] is the only entry point; it never prints and never exits.
+
+pub mod config;
+pub mod discover;
+pub mod finding;
+pub mod index;
+pub mod model;
+pub mod render;
+pub mod rules;
+pub mod source;
+pub mod suggest;
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+pub use config::Config;
+pub use discover::{Input, InputError};
+pub use finding::{Finding, Severity};
+
+use crate::discover::FileInput;
+use crate::finding::ObjectRef;
+use crate::index::{BrokenObject, Index};
+use crate::model::{FieldPath, Object, Typed, decode, resolve};
+use crate::rules::{Context, RULES, Sink};
+use crate::source::{Document, DuplicateKey, Limits, LoadError, SourceFile, Span, load_str};
+
+/// Everything a run found, ready for any renderer.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub files: Vec<Arc<SourceFile>>,
+    /// Sorted by file, position, rule.
+    pub findings: Vec<Finding>,
+    /// Paths that could not be read (exit code 2); the rest were linted.
+    pub input_errors: Vec<InputError>,
+    pub documents: usize,
+    pub objects: usize,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// A document that is not a usable object, or an object that does not fit its schema.
+#[derive(Debug, Clone)]
+pub struct InvalidObject {
+    pub file: usize,
+    pub span: Span,
+    pub object: Option<ObjectRef>,
+    pub message: String,
+    pub help: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DuplicateInFile {
+    pub file: usize,
+    pub object: Option<ObjectRef>,
+    pub key: DuplicateKey,
+}
+
+/// What loading found wrong, for the manifest rules to report.
+#[derive(Debug, Default)]
+pub struct LoadProblems {
+    pub yaml: Vec<(usize, LoadError)>,
+    pub objects: Vec<InvalidObject>,
+    pub duplicates: Vec<DuplicateInFile>,
+    pub broken: Vec<BrokenObject>,
+}
+
+impl LoadProblems {
+    fn extend(&mut self, other: LoadProblems) {
+        self.yaml.extend(other.yaml);
+        self.objects.extend(other.objects);
+        self.duplicates.extend(other.duplicates);
+        self.broken.extend(other.broken);
+    }
+}
+
+struct LoadedFile {
+    source: Arc<SourceFile>,
+    objects: Vec<Object>,
+    problems: LoadProblems,
+    documents: usize,
+    error: Option<InputError>,
+}
+
+/// Lints `inputs` with `config`: the whole pipeline, no output.
+pub fn lint(inputs: &[Input], config: &Config) -> Report {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(8 << 20)
+        .thread_name(|i| format!("kubeha-{i}"))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(|| lint_in_pool(inputs, config)),
+        Err(_) => lint_in_pool(inputs, config),
+    }
+}
+
+fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
+    let (files, mut input_errors) = discover::discover(inputs);
+    let loaded: Vec<LoadedFile> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| load_file(i, f, config))
+        .collect();
+
+    let mut report = Report::default();
+    let mut objects = Vec::new();
+    let mut problems = LoadProblems::default();
+    for file in loaded {
+        report.files.push(file.source);
+        report.documents += file.documents;
+        objects.extend(file.objects);
+        problems.extend(file.problems);
+        input_errors.extend(file.error);
+    }
+    report.objects = objects.len();
+    report.input_errors = input_errors;
+
+    let index = Index::new(&objects, &problems.broken, !problems.yaml.is_empty());
+    let mut findings: Vec<Finding> = RULES
+        .par_iter()
+        .filter_map(|rule| {
+            let meta = rule.meta();
+            let settings = config.settings(meta.name).filter(|s| s.enabled)?;
+            let cx = Context {
+                files: &report.files,
+                problems: &problems,
+                objects: &objects,
+                index: &index,
+                settings,
+            };
+            let mut sink = Sink::new(meta.name, settings.severity, &report.files);
+            rule.check(&cx, &mut sink);
+            Some(sink.findings)
+        })
+        .flatten()
+        .collect();
+    findings.sort_by(|a, b| {
+        (a.file, a.span.start, a.rule, &a.message, a.span.end).cmp(&(
+            b.file,
+            b.span.start,
+            b.rule,
+            &b.message,
+            b.span.end,
+        ))
+    });
+    report.findings = findings;
+    report
+}
+
+fn read_file(input: &FileInput, limits: &Limits) -> Result<Vec<u8>, String> {
+    match input {
+        FileInput::Stdin { bytes, .. } => Ok(bytes.clone()),
+        FileInput::Disk { path, .. } => {
+            let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+            if meta.len() > limits.max_file_bytes as u64 {
+                return Err(format!(
+                    "file is {} bytes, more than the limit of {} bytes",
+                    meta.len(),
+                    limits.max_file_bytes
+                ));
+            }
+            std::fs::read(path).map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn load_file(file: usize, input: &FileInput, config: &Config) -> LoadedFile {
+    let name = input.name().to_owned();
+    let mut problems = LoadProblems::default();
+    let bytes = match read_file(input, &config.limits) {
+        Ok(bytes) => bytes,
+        Err(message) if message.starts_with("file is") => {
+            problems.yaml.push((
+                file,
+                LoadError {
+                    span: Span::empty(0),
+                    message,
+                    document: 0,
+                },
+            ));
+            return LoadedFile {
+                source: SourceFile::new(name, String::new()),
+                objects: Vec::new(),
+                problems,
+                documents: 0,
+                error: None,
+            };
+        }
+        Err(message) => {
+            return LoadedFile {
+                source: SourceFile::new(name.clone(), String::new()),
+                objects: Vec::new(),
+                problems,
+                documents: 0,
+                error: Some(InputError {
+                    path: name,
+                    message,
+                }),
+            };
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let byte = e.as_bytes().get(at).copied().unwrap_or(0);
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            problems.yaml.push((
+                file,
+                LoadError {
+                    span: Span::new(at as u32, at as u32 + 1),
+                    message: format!(
+                        "file is not valid UTF-8 (byte 0x{byte:02X} at offset {at}); Kubernetes manifests must be UTF-8"
+                    ),
+                    document: 0,
+                },
+            ));
+            return LoadedFile {
+                source: SourceFile::new(name, text),
+                objects: Vec::new(),
+                problems,
+                documents: 1,
+                error: None,
+            };
+        }
+    };
+    let source = SourceFile::new(name, text);
+    let loaded = load_str(&source.text, &source.lines, &config.limits);
+    let documents = loaded.documents.len() + loaded.errors.len();
+    problems
+        .yaml
+        .extend(loaded.errors.into_iter().map(|e| (file, e)));
+    let mut objects = Vec::new();
+    for doc in loaded.documents {
+        objects_of(file, doc, &source.text, config, &mut objects, &mut problems);
+    }
+    LoadedFile {
+        source,
+        objects,
+        problems,
+        documents,
+        error: None,
+    }
+}
+
+fn str_at<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// Turns a document into objects: one, or the items of a `kind: List`.
+fn objects_of(
+    file: usize,
+    doc: Document,
+    text: &str,
+    config: &Config,
+    out: &mut Vec<Object>,
+    problems: &mut LoadProblems,
+) {
+    let document = doc.index;
+    let is_list = str_at(&doc.root, "kind").is_some_and(|k| k.ends_with("List"))
+        && doc.root.get("items").is_some_and(Value::is_array);
+    let list_ref = is_list.then(|| ObjectRef {
+        api_version: str_at(&doc.root, "apiVersion").unwrap_or("").to_owned(),
+        kind: str_at(&doc.root, "kind").unwrap_or("").to_owned(),
+        namespace: None,
+        name: String::new(),
+        document,
+    });
+    let mut items = Vec::new();
+    if is_list {
+        let Document {
+            mut root,
+            mut spans,
+            ..
+        } = doc;
+        let item_spans = root
+            .as_object()
+            .and_then(|m| m.keys().position(|k| k == "items"))
+            .and_then(|i| spans.children.get_mut(i))
+            .map(|n| std::mem::take(&mut n.children))
+            .unwrap_or_default();
+        let values = match root.get_mut("items").map(Value::take) {
+            Some(Value::Array(values)) => values,
+            _ => Vec::new(),
+        };
+        items.extend(values.into_iter().zip(item_spans));
+        for dup in doc.duplicates {
+            problems.duplicates.push(DuplicateInFile {
+                file,
+                object: list_ref.clone(),
+                key: dup,
+            });
+        }
+    } else {
+        let duplicates = doc.duplicates;
+        let object = object_ref_of(&doc.root, document, config);
+        for dup in duplicates {
+            problems.duplicates.push(DuplicateInFile {
+                file,
+                object: object.clone(),
+                key: dup,
+            });
+        }
+        items.push((doc.root, doc.spans));
+    }
+    for (raw, spans) in items {
+        if let Some(object) = object_of(file, document, raw, spans, text, config, problems) {
+            out.push(object);
+        }
+    }
+}
+
+fn object_ref_of(root: &Value, document: usize, _config: &Config) -> Option<ObjectRef> {
+    Some(ObjectRef {
+        api_version: str_at(root, "apiVersion")?.to_owned(),
+        kind: str_at(root, "kind")?.to_owned(),
+        namespace: root
+            .get("metadata")
+            .and_then(|m| str_at(m, "namespace"))
+            .map(str::to_owned),
+        name: root
+            .get("metadata")
+            .and_then(|m| str_at(m, "name"))
+            .unwrap_or("")
+            .to_owned(),
+        document,
+    })
+}
+
+fn object_of(
+    file: usize,
+    document: usize,
+    raw: Value,
+    spans: source::SpanNode,
+    text: &str,
+    config: &Config,
+    problems: &mut LoadProblems,
+) -> Option<Object> {
+    let mut invalid = |path: &FieldPath, object: Option<ObjectRef>, message: String, help: &str| {
+        problems.objects.push(InvalidObject {
+            file,
+            span: resolve(&raw, &spans, path, text).0,
+            object,
+            message,
+            help: help.to_owned(),
+        });
+    };
+    let Value::Object(map) = &raw else {
+        let found = match &raw {
+            Value::Array(_) => "a list".to_owned(),
+            Value::String(s) => format!("the string `{}`", s.chars().take(40).collect::<String>()),
+            other => format!("`{other}`"),
+        };
+        invalid(
+            &FieldPath::root(),
+            None,
+            format!("document is not a Kubernetes object: found {found} instead of a mapping"),
+            "A manifest document must be a mapping with `apiVersion`, `kind` and `metadata`",
+        );
+        return None;
+    };
+    let missing: Vec<&str> = ["apiVersion", "kind"]
+        .into_iter()
+        .filter(|k| {
+            map.get(*k)
+                .is_none_or(|v| v.as_str().is_none_or(str::is_empty))
+        })
+        .collect();
+    if !missing.is_empty() {
+        let list = missing
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        invalid(
+            &FieldPath::root(),
+            None,
+            format!("document has no {list} string"),
+            "Every object needs `apiVersion` and `kind` (e.g. `apiVersion: apps/v1`, `kind: Deployment`)",
+        );
+        return None;
+    }
+    let api_version = str_at(&raw, "apiVersion").unwrap_or("").to_owned();
+    let kind = str_at(&raw, "kind").unwrap_or("").to_owned();
+    let object = object_ref_of(&raw, document, config);
+    let explicit_namespace = object.as_ref().and_then(|o| o.namespace.clone());
+    let namespace = explicit_namespace
+        .clone()
+        .unwrap_or_else(|| config.default_namespace.clone());
+    let typed = match decode(&api_version, &kind, &raw) {
+        Ok(typed) => typed,
+        Err(e) => {
+            let shown = if e.path.0.is_empty() {
+                String::new()
+            } else {
+                format!("`{}`: ", e.path)
+            };
+            invalid(
+                &e.path,
+                object.clone(),
+                format!("{kind} does not fit its schema: {shown}{}", e.message),
+                "Fix the field's type or value: the API server rejects this object",
+            );
+            problems.broken.push(BrokenObject {
+                namespace: namespace.clone(),
+            });
+            Typed::Generic
+        }
+    };
+    let name = object.map(|o| o.name).unwrap_or_default();
+    Some(Object {
+        file,
+        document,
+        api_version,
+        kind,
+        name,
+        explicit_namespace,
+        namespace,
+        raw,
+        spans,
+        typed,
+    })
+}

@@ -1,0 +1,195 @@
+//! The `kubeha` command: parse arguments, run, map the outcome to an exit code.
+
+mod cli;
+
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use kubeha::config::{Config, ConfigError};
+use kubeha::render::{self, HumanOptions};
+use kubeha::rules::RULES;
+use kubeha::{Input, Severity, lint, suggest};
+
+use cli::{CheckArgs, Cli, Command, FailOn, Format, ListFormat};
+
+const USAGE_ERROR: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
+        Command::Explain { rule } => explain(&rule),
+    };
+    match result {
+        Ok(code) => code,
+        // `kubeha check | head`: stop quietly.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "kubeha: {e}");
+            ExitCode::from(USAGE_ERROR)
+        }
+    }
+}
+
+fn use_color() -> bool {
+    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+fn report_config_error(e: &ConfigError) -> ExitCode {
+    let theme = if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
+    if handler.render_report(&mut out, e).is_err() {
+        out = e.to_string();
+    }
+    let _ = writeln!(io::stderr(), "{out}");
+    ExitCode::from(USAGE_ERROR)
+}
+
+fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
+    let mut config = if args.no_config {
+        Config::default()
+    } else if let Some(path) = &args.config {
+        Config::from_file(path)?
+    } else {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        match Config::discover(&cwd) {
+            Some(path) => Config::from_file(&path)?,
+            None => Config::default(),
+        }
+    };
+    if !args.select.is_empty() {
+        config.select(&args.select)?;
+    }
+    config.ignore(&args.ignore)?;
+    Ok(config)
+}
+
+fn check(args: &CheckArgs) -> io::Result<ExitCode> {
+    let config = match load_config(args) {
+        Ok(config) => config,
+        Err(e) => return Ok(report_config_error(&e)),
+    };
+    let mut inputs = Vec::with_capacity(args.paths.len());
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            io::stdin()
+                .lock()
+                .take(config.limits.max_file_bytes as u64 + 1)
+                .read_to_end(&mut bytes)?;
+            inputs.push(Input::Stdin {
+                name: args.stdin_filename.clone(),
+                bytes,
+            });
+        } else {
+            inputs.push(Input::Path(path.clone()));
+        }
+    }
+    let report = lint(&inputs, &config);
+
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    match args.format {
+        Format::Human => {
+            let options = HumanOptions {
+                color: use_color(),
+                width: std::env::var("COLUMNS")
+                    .ok()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(100),
+            };
+            render::human(&report, options, &mut out)?;
+        }
+        Format::Concise => render::concise(&report, &mut out)?,
+        Format::Json => render::json(&report, &mut out)?,
+    }
+    out.flush()?;
+    drop(out);
+
+    let mut stderr = io::stderr().lock();
+    for e in &report.input_errors {
+        writeln!(stderr, "kubeha: error: {}: {}", e.path, e.message)?;
+    }
+    if !report.input_errors.is_empty() {
+        return Ok(ExitCode::from(USAGE_ERROR));
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list_rules(format: ListFormat) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut rules: Vec<_> = RULES.iter().map(|r| r.meta()).collect();
+    rules.sort_by_key(|m| m.group);
+    match format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "name": m.name,
+                        "group": m.group.as_str(),
+                        "severity": m.severity.as_str(),
+                        "enabled": m.enabled,
+                        "summary": m.summary,
+                        "options": m.options.iter().map(|o| o.name).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &list).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
+        ListFormat::Human => {
+            let width = rules.iter().map(|m| m.name.len()).max().unwrap_or(0);
+            let mut group = None;
+            for m in rules {
+                if group != Some(m.group) {
+                    if group.is_some() {
+                        writeln!(out)?;
+                    }
+                    writeln!(out, "{}", m.group)?;
+                    group = Some(m.group);
+                }
+                writeln!(
+                    out,
+                    "  {:width$}  {:7}  {:3}  {}",
+                    m.name,
+                    m.severity.as_str(),
+                    if m.enabled { "on" } else { "off" },
+                    m.summary
+                )?;
+            }
+        }
+    }
+    out.flush()
+}
+
+fn explain(rule: &str) -> io::Result<ExitCode> {
+    if let Some(r) = kubeha::rules::find(rule) {
+        let mut out = io::stdout().lock();
+        out.write_all(r.meta().doc.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let hint = suggest::hint(rule, kubeha::rules::names())
+        .unwrap_or_else(|| "`kubeha rules` lists every rule".to_owned());
+    writeln!(io::stderr(), "kubeha: error: unknown rule `{rule}`; {hint}")?;
+    Ok(ExitCode::from(USAGE_ERROR))
+}

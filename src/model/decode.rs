@@ -1,0 +1,188 @@
+//! Typed decoding of known kinds into k8s-openapi types; a type error becomes a field path.
+
+use k8s_openapi::api::{
+    admissionregistration::v1 as admission, apps::v1 as apps, autoscaling, batch::v1 as batch,
+    core::v1 as core, networking::v1 as networking, policy::v1 as policy, rbac::v1 as rbac,
+    scheduling::v1 as scheduling, storage::v1 as storage,
+};
+use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::{FieldPath, Seg};
+
+/// The typed object, for the kinds rules read through k8s-openapi.
+#[derive(Debug)]
+pub enum Typed {
+    Deployment(Box<apps::Deployment>),
+    StatefulSet(Box<apps::StatefulSet>),
+    DaemonSet(Box<apps::DaemonSet>),
+    ReplicaSet(Box<apps::ReplicaSet>),
+    ReplicationController(Box<core::ReplicationController>),
+    Job(Box<batch::Job>),
+    CronJob(Box<batch::CronJob>),
+    Pod(Box<core::Pod>),
+    Service(Box<core::Service>),
+    PodDisruptionBudget(Box<policy::PodDisruptionBudget>),
+    /// Any other kind with `spec.template.spec.containers` (Argo `Rollout`, `DeploymentConfig`,
+    /// or a removed apiVersion of a built-in workload such as `extensions/v1beta1`).
+    Duck(Box<DuckWorkload>),
+    /// A kind kubeha checked against its schema but does not keep, or does not know.
+    Generic,
+}
+
+#[derive(Debug)]
+pub struct DuckWorkload {
+    pub replicas: Option<i32>,
+    pub selector: Option<LabelSelector>,
+    pub template: core::PodTemplateSpec,
+}
+
+/// A field that does not fit its schema.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    pub path: FieldPath,
+    pub message: String,
+}
+
+fn de<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = FieldPath(
+            e.path()
+                .iter()
+                .filter_map(|seg| match seg {
+                    serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
+                    serde_path_to_error::Segment::Map { key } => Some(Seg::from(key.clone())),
+                    _ => None,
+                })
+                .collect(),
+        );
+        DecodeError {
+            message: plain_words(&e.into_inner().to_string()),
+            path,
+        }
+    })
+}
+
+/// serde's wording, in Kubernetes terms: `expected i32` → `expected an integer`.
+fn plain_words(message: &str) -> String {
+    let mut out = message.to_owned();
+    for (from, to) in [
+        ("expected i32", "expected an integer"),
+        ("expected i64", "expected an integer"),
+        ("expected u32", "expected a non-negative integer"),
+        ("expected f64", "expected a number"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a mapping"),
+        ("a 32-bit integer", "an integer"),
+        ("invalid type: map", "invalid type: mapping"),
+        ("invalid type: sequence", "invalid type: list"),
+    ] {
+        out = out.replace(from, to);
+    }
+    if let Some(i) = out.find("expected struct ") {
+        out.replace_range(i.., "expected a mapping");
+    }
+    out
+}
+
+fn de_at<T: DeserializeOwned>(root: &Value, at: &FieldPath) -> Result<Option<T>, DecodeError> {
+    let Some(value) = at.get(root) else {
+        return Ok(None);
+    };
+    de::<T>(value).map(Some).map_err(|mut e| {
+        let mut full = at.clone();
+        full.0.append(&mut e.path.0);
+        e.path = full;
+        e
+    })
+}
+
+macro_rules! keep {
+    ($variant:ident, $ty:ty, $value:expr) => {
+        de::<$ty>($value).map(|t| Typed::$variant(Box::new(t)))
+    };
+}
+
+macro_rules! check {
+    ($ty:ty, $value:expr) => {
+        de::<$ty>($value).map(|_| Typed::Generic)
+    };
+}
+
+/// Decodes `value` by its `apiVersion` and `kind`.
+pub fn decode(api_version: &str, kind: &str, value: &Value) -> Result<Typed, DecodeError> {
+    match (api_version, kind) {
+        ("apps/v1", "Deployment") => keep!(Deployment, apps::Deployment, value),
+        ("apps/v1", "StatefulSet") => keep!(StatefulSet, apps::StatefulSet, value),
+        ("apps/v1", "DaemonSet") => keep!(DaemonSet, apps::DaemonSet, value),
+        ("apps/v1", "ReplicaSet") => keep!(ReplicaSet, apps::ReplicaSet, value),
+        ("v1", "ReplicationController") => {
+            keep!(ReplicationController, core::ReplicationController, value)
+        }
+        ("batch/v1", "Job") => keep!(Job, batch::Job, value),
+        ("batch/v1", "CronJob") => keep!(CronJob, batch::CronJob, value),
+        ("v1", "Pod") => keep!(Pod, core::Pod, value),
+        ("v1", "Service") => keep!(Service, core::Service, value),
+        ("policy/v1", "PodDisruptionBudget") => {
+            keep!(PodDisruptionBudget, policy::PodDisruptionBudget, value)
+        }
+        ("autoscaling/v1", "HorizontalPodAutoscaler") => {
+            check!(autoscaling::v1::HorizontalPodAutoscaler, value)
+        }
+        ("autoscaling/v2", "HorizontalPodAutoscaler") => {
+            check!(autoscaling::v2::HorizontalPodAutoscaler, value)
+        }
+        ("v1", "ConfigMap") => check!(core::ConfigMap, value),
+        ("v1", "Secret") => check!(core::Secret, value),
+        ("v1", "ServiceAccount") => check!(core::ServiceAccount, value),
+        ("v1", "Namespace") => check!(core::Namespace, value),
+        ("v1", "PersistentVolumeClaim") => check!(core::PersistentVolumeClaim, value),
+        ("v1", "PersistentVolume") => check!(core::PersistentVolume, value),
+        ("v1", "LimitRange") => check!(core::LimitRange, value),
+        ("v1", "ResourceQuota") => check!(core::ResourceQuota, value),
+        ("v1", "PodTemplate") => check!(core::PodTemplate, value),
+        ("apps/v1", "ControllerRevision") => check!(apps::ControllerRevision, value),
+        ("networking.k8s.io/v1", "Ingress") => check!(networking::Ingress, value),
+        ("networking.k8s.io/v1", "IngressClass") => check!(networking::IngressClass, value),
+        ("networking.k8s.io/v1", "NetworkPolicy") => check!(networking::NetworkPolicy, value),
+        ("rbac.authorization.k8s.io/v1", "Role") => check!(rbac::Role, value),
+        ("rbac.authorization.k8s.io/v1", "ClusterRole") => check!(rbac::ClusterRole, value),
+        ("rbac.authorization.k8s.io/v1", "RoleBinding") => check!(rbac::RoleBinding, value),
+        ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding") => {
+            check!(rbac::ClusterRoleBinding, value)
+        }
+        ("storage.k8s.io/v1", "StorageClass") => check!(storage::StorageClass, value),
+        ("storage.k8s.io/v1", "CSIDriver") => check!(storage::CSIDriver, value),
+        ("scheduling.k8s.io/v1", "PriorityClass") => check!(scheduling::PriorityClass, value),
+        ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration") => {
+            check!(admission::ValidatingWebhookConfiguration, value)
+        }
+        ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration") => {
+            check!(admission::MutatingWebhookConfiguration, value)
+        }
+        ("apiextensions.k8s.io/v1", "CustomResourceDefinition") => {
+            check!(CustomResourceDefinition, value)
+        }
+        _ => duck(value),
+    }
+}
+
+/// Any other object with `spec.template.spec.containers` is a workload too.
+fn duck(value: &Value) -> Result<Typed, DecodeError> {
+    let has_containers = value
+        .pointer("/spec/template/spec/containers")
+        .is_some_and(Value::is_array);
+    if !has_containers {
+        return Ok(Typed::Generic);
+    }
+    let spec = FieldPath::from_keys(&["spec"]);
+    let template =
+        de_at::<core::PodTemplateSpec>(value, &spec.clone().key("template"))?.unwrap_or_default();
+    Ok(Typed::Duck(Box::new(DuckWorkload {
+        replicas: de_at(value, &spec.clone().key("replicas"))?,
+        selector: de_at(value, &spec.key("selector"))?,
+        template,
+    })))
+}

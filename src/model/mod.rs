@@ -1,0 +1,61 @@
+//! Kubernetes objects as kubeha sees them: the raw value with spans, the typed k8s-openapi
+//! object when the kind is known, and the [`Workload`] view shared by every pod-level rule.
+
+mod decode;
+mod path;
+mod selector;
+mod workload;
+
+pub use decode::{DecodeError, Typed, decode};
+pub use path::{FieldPath, Seg, resolve};
+pub use selector::{
+    Labels, Operator, Selector, display_labels, display_selector, requirement_matches,
+};
+pub use workload::{ContainerKind, ContainerRef, Workload, WorkloadKind};
+
+use serde_json::Value;
+
+use crate::source::SpanNode;
+
+/// One Kubernetes object: a document, or one item of a `kind: List` document.
+#[derive(Debug)]
+pub struct Object {
+    /// Index of the file in the run's file list.
+    pub file: usize,
+    /// 0-based index of the document in its file.
+    pub document: usize,
+    pub api_version: String,
+    pub kind: String,
+    pub name: String,
+    /// `metadata.namespace` as written.
+    pub explicit_namespace: Option<String>,
+    /// The namespace it lives in: explicit, or the run's default.
+    pub namespace: String,
+    pub raw: Value,
+    pub spans: SpanNode,
+    pub typed: Typed,
+}
+
+impl Object {
+    /// The API group (`apps` for `apps/v1`, empty for `v1`).
+    pub fn group(&self) -> &str {
+        api_group(&self.api_version)
+    }
+
+    /// ``Deployment `web` ``, for messages.
+    pub fn describe(&self) -> String {
+        if self.name.is_empty() {
+            format!("{} (unnamed)", self.kind)
+        } else {
+            format!("{} `{}`", self.kind, self.name)
+        }
+    }
+
+    pub fn get(&self, path: &FieldPath) -> Option<&Value> {
+        path.get(&self.raw)
+    }
+}
+
+pub fn api_group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}

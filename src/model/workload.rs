@@ -1,0 +1,231 @@
+//! The workload view: one shape over every kind that runs pods.
+//!
+//! Rules never look at `Deployment` vs `StatefulSet` vs `Rollout` to find a pod spec, its labels,
+//! its selector or its containers: they ask this view, so that no two rules can disagree.
+
+use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
+
+use super::decode::{DuckWorkload, Typed};
+use super::selector::{Labels, Selector};
+use super::{FieldPath, Object};
+
+static NO_LABELS: Labels = Labels::new();
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkloadKind {
+    Pod,
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+    ReplicaSet,
+    ReplicationController,
+    Job,
+    CronJob,
+    /// A duck-typed workload of another kind (Argo `Rollout`, …).
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerKind {
+    Main,
+    /// An init container with `restartPolicy: Always`: runs for the pod's whole life.
+    Sidecar,
+}
+
+#[derive(Debug)]
+pub struct ContainerRef<'a> {
+    pub container: &'a Container,
+    pub path: FieldPath,
+    pub kind: ContainerKind,
+}
+
+#[derive(Debug, Clone)]
+pub struct Workload<'a> {
+    /// Index of the object in the run's object list.
+    pub index: usize,
+    pub object: &'a Object,
+    pub kind: WorkloadKind,
+    pub pod_spec: &'a PodSpec,
+    pub pod_spec_path: &'static [&'static str],
+    /// Path of the pod template's `metadata` (the object's own for a Pod).
+    pub template_meta_path: &'static [&'static str],
+    /// The labels its pods carry (pod template labels).
+    pub labels: &'a Labels,
+    /// `spec.selector`, when the kind has one and it is set.
+    pub selector: Option<Selector<'a>>,
+    /// `spec.replicas` as written.
+    pub replicas: Option<i32>,
+    /// Whether the kind has a `spec.replicas` field at all.
+    has_replicas_field: bool,
+}
+
+const TEMPLATE_SPEC: &[&str] = &["spec", "template", "spec"];
+const TEMPLATE_META: &[&str] = &["spec", "template", "metadata"];
+
+fn template_parts(t: &PodTemplateSpec) -> Option<(&PodSpec, &Labels)> {
+    let labels = t
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.as_ref())
+        .unwrap_or(&NO_LABELS);
+    Some((t.spec.as_ref()?, labels))
+}
+
+impl<'a> Workload<'a> {
+    /// The workload view of an object, if it runs pods.
+    pub fn of(index: usize, object: &'a Object) -> Option<Self> {
+        let mut w = Workload {
+            index,
+            object,
+            kind: WorkloadKind::Other,
+            pod_spec: empty_pod_spec(),
+            pod_spec_path: TEMPLATE_SPEC,
+            template_meta_path: TEMPLATE_META,
+            labels: &NO_LABELS,
+            selector: None,
+            replicas: None,
+            has_replicas_field: false,
+        };
+        match &object.typed {
+            Typed::Deployment(d) => {
+                let spec = &d.spec;
+                (w.pod_spec, w.labels) = template_parts(&spec.template)?;
+                w.kind = WorkloadKind::Deployment;
+                w.selector = Some(Selector::Label(&spec.selector));
+                w.replicas = spec.replicas;
+                w.has_replicas_field = true;
+            }
+            Typed::StatefulSet(s) => {
+                let spec = &s.spec;
+                (w.pod_spec, w.labels) = template_parts(&spec.template)?;
+                w.kind = WorkloadKind::StatefulSet;
+                w.selector = Some(Selector::Label(&spec.selector));
+                w.replicas = spec.replicas;
+                w.has_replicas_field = true;
+            }
+            Typed::DaemonSet(d) => {
+                let spec = &d.spec;
+                (w.pod_spec, w.labels) = template_parts(&spec.template)?;
+                w.kind = WorkloadKind::DaemonSet;
+                w.selector = Some(Selector::Label(&spec.selector));
+            }
+            Typed::ReplicaSet(r) => {
+                let spec = &r.spec;
+                (w.pod_spec, w.labels) = template_parts(spec.template.as_ref()?)?;
+                w.kind = WorkloadKind::ReplicaSet;
+                w.selector = Some(Selector::Label(&spec.selector));
+                w.replicas = spec.replicas;
+                w.has_replicas_field = true;
+            }
+            Typed::ReplicationController(r) => {
+                let spec = r.spec.as_ref()?;
+                (w.pod_spec, w.labels) = template_parts(spec.template.as_ref()?)?;
+                w.kind = WorkloadKind::ReplicationController;
+                // An absent selector defaults to the template labels.
+                w.selector = spec.selector.as_ref().map(Selector::Map);
+                w.replicas = spec.replicas;
+                w.has_replicas_field = true;
+            }
+            Typed::Job(j) => {
+                let spec = j.spec.as_ref()?;
+                (w.pod_spec, w.labels) = template_parts(&spec.template)?;
+                w.kind = WorkloadKind::Job;
+                w.selector = spec.selector.as_ref().map(Selector::Label);
+            }
+            Typed::CronJob(c) => {
+                let job = c.spec.job_template.spec.as_ref()?;
+                (w.pod_spec, w.labels) = template_parts(&job.template)?;
+                w.kind = WorkloadKind::CronJob;
+                w.pod_spec_path = &["spec", "jobTemplate", "spec", "template", "spec"];
+                w.template_meta_path = &["spec", "jobTemplate", "spec", "template", "metadata"];
+            }
+            Typed::Pod(p) => {
+                w.pod_spec = p.spec.as_ref()?;
+                w.labels = p.metadata.labels.as_ref().unwrap_or(&NO_LABELS);
+                w.kind = WorkloadKind::Pod;
+                w.pod_spec_path = &["spec"];
+                w.template_meta_path = &["metadata"];
+            }
+            Typed::Duck(d) => return Self::duck(w, d),
+            Typed::Service(_) | Typed::PodDisruptionBudget(_) | Typed::Generic => return None,
+        }
+        Some(w)
+    }
+
+    fn duck(mut w: Self, d: &'a DuckWorkload) -> Option<Self> {
+        (w.pod_spec, w.labels) = template_parts(&d.template)?;
+        // A removed apiVersion of a built-in kind keeps that kind's meaning.
+        w.kind = match w.object.kind.as_str() {
+            "Deployment" => WorkloadKind::Deployment,
+            "StatefulSet" => WorkloadKind::StatefulSet,
+            "DaemonSet" => WorkloadKind::DaemonSet,
+            "ReplicaSet" => WorkloadKind::ReplicaSet,
+            _ => WorkloadKind::Other,
+        };
+        w.selector = d.selector.as_ref().map(Selector::Label);
+        w.replicas = d.replicas;
+        w.has_replicas_field = w.kind != WorkloadKind::DaemonSet
+            && (w.kind != WorkloadKind::Other
+                || w.object
+                    .get(&FieldPath::from_keys(&["spec", "replicas"]))
+                    .is_some());
+        Some(w)
+    }
+
+    /// Deployment, StatefulSet, ReplicaSet, ReplicationController, and duck-typed workloads
+    /// with `spec.replicas`. DaemonSets, Jobs, CronJobs and Pods are not.
+    pub fn is_scalable(&self) -> bool {
+        self.has_replicas_field
+    }
+
+    /// Not a Job or CronJob, and not a bare Pod meant to run to completion.
+    pub fn is_long_running(&self) -> bool {
+        match self.kind {
+            WorkloadKind::Job | WorkloadKind::CronJob => false,
+            WorkloadKind::Pod => !matches!(
+                self.pod_spec.restart_policy.as_deref(),
+                Some("Never" | "OnFailure")
+            ),
+            _ => true,
+        }
+    }
+
+    pub fn pod_spec_path(&self) -> FieldPath {
+        FieldPath::from_keys(self.pod_spec_path)
+    }
+
+    pub fn labels_path(&self) -> FieldPath {
+        FieldPath::from_keys(self.template_meta_path).key("labels")
+    }
+
+    /// Containers that run for the pod's life: `containers` and native sidecars.
+    pub fn containers(&self) -> impl Iterator<Item = ContainerRef<'a>> + '_ {
+        let base = self.pod_spec_path();
+        let main = self.pod_spec.containers.iter().enumerate().map({
+            let base = base.clone();
+            move |(i, c)| ContainerRef {
+                container: c,
+                path: base.clone().key("containers").index(i),
+                kind: ContainerKind::Main,
+            }
+        });
+        let sidecars = self
+            .pod_spec
+            .init_containers
+            .iter()
+            .flatten()
+            .enumerate()
+            .filter(|(_, c)| c.restart_policy.as_deref() == Some("Always"))
+            .map(move |(i, c)| ContainerRef {
+                container: c,
+                path: base.clone().key("initContainers").index(i),
+                kind: ContainerKind::Sidecar,
+            });
+        main.chain(sidecars)
+    }
+}
+
+fn empty_pod_spec() -> &'static PodSpec {
+    static EMPTY: std::sync::OnceLock<PodSpec> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(PodSpec::default)
+}

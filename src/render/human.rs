@@ -1,0 +1,217 @@
+//! Human output: one miette report per finding, with the YAML snippet, a label on the exact
+//! key or value, the help, and the rule name; then a one-line summary.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use crate::Report;
+use crate::finding::{Finding, Severity};
+use crate::source::SourceFile;
+
+#[derive(Clone, Copy, Debug)]
+pub struct HumanOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+/// miette's `SourceCode` over a line-indexed file: finding a span's lines is a binary search,
+/// not a scan from the top of the file for every label.
+struct IndexedSource<'a>(&'a SourceFile);
+
+impl SourceCode for IndexedSource<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let file = self.0;
+        let text = file.text.as_bytes();
+        let start = span.offset();
+        let end = start + span.len();
+        if end > text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let lines = &file.lines;
+        let first = lines
+            .line_of(start as u32)
+            .saturating_sub(context_lines_before);
+        let last_of_span = lines.line_of(end.saturating_sub(1).max(start) as u32);
+        let last = (last_of_span + context_lines_after).min(lines.line_count().saturating_sub(1));
+        // Without context, the contents start at the span itself (miette reads the header's
+        // column from there), as miette's own string source does.
+        let (data_start, column) = if context_lines_before == 0 {
+            (start, file.line_col(start as u32).column - 1)
+        } else {
+            (lines.line_start(first) as usize, 0)
+        };
+        let data_end = (lines.line_start(last + 1) as usize).min(text.len());
+        let data = text.get(data_start..data_end).unwrap_or_default();
+        Ok(Box::new(MietteSpanContents::new_named(
+            file.name.clone(),
+            data,
+            (data_start, data_end - data_start).into(),
+            first,
+            column,
+            last - first + 1,
+        )))
+    }
+}
+
+struct Diag<'a> {
+    message: &'a str,
+    code: Option<&'a str>,
+    severity: miette::Severity,
+    help: Option<&'a str>,
+    source: IndexedSource<'a>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Diag<'a>>,
+}
+
+impl fmt::Debug for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl fmt::Display for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message)
+    }
+}
+
+impl std::error::Error for Diag<'_> {}
+
+impl Diagnostic for Diag<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|d| d as &dyn Diagnostic)))
+    }
+}
+
+fn miette_severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn span(s: crate::source::Span) -> SourceSpan {
+    (s.start as usize, s.len() as usize).into()
+}
+
+/// Related locations at most this many lines away share the finding's snippet.
+const NEAR_LINES: usize = 4;
+
+fn diagnostic<'a>(report: &'a Report, f: &'a Finding) -> Option<Diag<'a>> {
+    let file = report.files.get(f.file)?;
+    let mut labels = vec![LabeledSpan::new_primary_with_span(None, span(f.span))];
+    let mut related = Vec::new();
+    let line = |s: crate::source::Span| file.lines.line_of(s.start);
+    for r in &f.related {
+        // Near the finding: a second label in its snippet. Farther away it would open a snippet
+        // of its own above the finding's, and miette's header would name the wrong place.
+        if r.file == f.file && line(r.span).abs_diff(line(f.span)) <= NEAR_LINES {
+            labels.push(LabeledSpan::new_with_span(
+                Some(r.message.clone()),
+                span(r.span),
+            ));
+        } else if let Some(other) = report.files.get(r.file) {
+            // (a far location in the same file is shown like one in another file)
+            related.push(Diag {
+                message: &r.message,
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                source: IndexedSource(other),
+                labels: vec![LabeledSpan::new_with_span(
+                    Some(r.message.clone()),
+                    span(r.span),
+                )],
+                related: Vec::new(),
+            });
+        }
+    }
+    Some(Diag {
+        message: &f.message,
+        code: Some(f.rule),
+        severity: miette_severity(f.severity),
+        help: f.help.as_deref(),
+        source: IndexedSource(file),
+        labels,
+        related,
+    })
+}
+
+pub fn human(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(options.width)
+        .with_context_lines(2)
+        .with_links(false);
+    let mut buf = String::new();
+    for f in &report.findings {
+        let Some(diag) = diagnostic(report, f) else {
+            continue;
+        };
+        buf.clear();
+        if handler.render_report(&mut buf, &diag).is_err() {
+            buf.clear();
+            buf.push_str(&f.message);
+            buf.push('\n');
+        }
+        out.write_all(buf.as_bytes())?;
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary(report))
+}
+
+/// `Found 3 problems (1 error, 2 warnings, 0 info) in 2 files, 7 objects.`
+pub fn summary(report: &Report) -> String {
+    let files = crate::rules::plural(report.files.len(), "file", "files");
+    let objects = crate::rules::plural(report.objects, "object", "objects");
+    if report.findings.is_empty() {
+        return format!("No problems found in {files} ({objects}).");
+    }
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let info = report.count(Severity::Info);
+    format!(
+        "Found {} ({}, {}, {info} info) in {files} ({objects}).",
+        crate::rules::plural(report.findings.len(), "problem", "problems"),
+        crate::rules::plural(errors, "error", "errors"),
+        crate::rules::plural(warnings, "warning", "warnings"),
+    )
+}

@@ -1,0 +1,124 @@
+//! The versioned JSON report (schema version 1, documented in the README).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{file_name, range};
+use crate::Report;
+use crate::finding::Severity;
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    object: Option<JsonObject<'a>>,
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonObject<'a> {
+    #[serde(rename = "apiVersion")]
+    api_version: &'a str,
+    kind: &'a str,
+    namespace: Option<&'a str>,
+    name: &'a str,
+    document: usize,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    documents: usize,
+    objects: usize,
+    findings: Counts,
+}
+
+#[derive(Serialize)]
+struct Counts {
+    error: usize,
+    warning: usize,
+    info: usize,
+}
+
+pub fn json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| {
+            let (start, end) = range(report, f);
+            JsonFinding {
+                rule: f.rule,
+                severity: f.severity.as_str(),
+                message: &f.message,
+                help: f.help.as_deref(),
+                file: file_name(report, f.file),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                object: f.object.as_ref().map(|o| JsonObject {
+                    api_version: &o.api_version,
+                    kind: &o.kind,
+                    namespace: o.namespace.as_deref(),
+                    name: &o.name,
+                    document: o.document,
+                }),
+                related: f
+                    .related
+                    .iter()
+                    .map(|r| {
+                        let at = report
+                            .files
+                            .get(r.file)
+                            .map(|file| file.line_col(r.span.start));
+                        JsonRelated {
+                            file: file_name(report, r.file),
+                            line: at.map_or(1, |a| a.line),
+                            column: at.map_or(1, |a| a.column),
+                            message: &r.message,
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let doc = JsonReport {
+        version: 1,
+        findings,
+        summary: Summary {
+            files: report.files.len(),
+            documents: report.documents,
+            objects: report.objects,
+            findings: Counts {
+                error: report.count(Severity::Error),
+                warning: report.count(Severity::Warning),
+                info: report.count(Severity::Info),
+            },
+        },
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
+    writeln!(out)
+}

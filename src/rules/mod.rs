@@ -1,0 +1,269 @@
+//! The rule registry, and the context and sink every rule works with.
+//!
+//! Adding a rule touches four places: `src/rules/<name>.rs`, one line in [`RULES`],
+//! `rules/<name>.md` and `fixtures/<name>/`. A test fails when one is missing.
+
+mod duplicate_key;
+mod invalid_object;
+mod invalid_yaml;
+mod missing_liveness_probe;
+mod missing_pdb;
+mod missing_pod_spread;
+mod missing_readiness_probe;
+mod pdb_blocks_eviction;
+mod selector_template_mismatch;
+mod service_selects_nothing;
+mod service_target_port_mismatch;
+mod single_replica;
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::LoadProblems;
+use crate::config::RuleSettings;
+use crate::finding::{Finding, ObjectRef, Related, Severity};
+use crate::index::Index;
+use crate::model::{FieldPath, Object, resolve};
+use crate::source::{SourceFile, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    Manifest,
+    Replicas,
+    Probes,
+    Disruption,
+    Scheduling,
+    Rollout,
+    References,
+    Resources,
+    Suppressions,
+}
+
+impl Group {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Manifest => "manifest",
+            Group::Replicas => "replicas",
+            Group::Probes => "probes",
+            Group::Disruption => "disruption",
+            Group::Scheduling => "scheduling",
+            Group::Rollout => "rollout",
+            Group::References => "references",
+            Group::Resources => "resources",
+            Group::Suppressions => "suppressions",
+        }
+    }
+}
+
+impl fmt::Display for Group {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule option's type and default.
+#[derive(Clone, Copy, Debug)]
+pub enum OptionDefault {
+    Int(i64),
+    Strings(&'static [&'static str]),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct OptionMeta {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub default: OptionDefault,
+}
+
+/// What `kubeha rules` lists and `kubeha explain` prints.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub name: &'static str,
+    pub group: Group,
+    pub severity: Severity,
+    pub enabled: bool,
+    pub summary: &'static str,
+    pub options: &'static [OptionMeta],
+    /// `rules/<name>.md`, embedded.
+    pub doc: &'static str,
+}
+
+pub trait Rule: Send + Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>);
+}
+
+/// Every rule, one line each, in catalog order.
+pub static RULES: &[&dyn Rule] = &[
+    &invalid_yaml::InvalidYaml,
+    &invalid_object::InvalidObject,
+    &duplicate_key::DuplicateKey,
+    &single_replica::SingleReplica,
+    &missing_readiness_probe::MissingReadinessProbe,
+    &missing_liveness_probe::MissingLivenessProbe,
+    &missing_pdb::MissingPdb,
+    &pdb_blocks_eviction::PdbBlocksEviction,
+    &missing_pod_spread::MissingPodSpread,
+    &selector_template_mismatch::SelectorTemplateMismatch,
+    &service_selects_nothing::ServiceSelectsNothing,
+    &service_target_port_mismatch::ServiceTargetPortMismatch,
+];
+
+pub fn find(name: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().name == name)
+}
+
+pub fn names() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|r| r.meta().name)
+}
+
+/// What a rule sees: every loaded object, the shared index, and its own settings.
+pub struct Context<'a> {
+    pub files: &'a [Arc<SourceFile>],
+    pub problems: &'a LoadProblems,
+    pub objects: &'a [Object],
+    pub index: &'a Index<'a>,
+    pub settings: &'a RuleSettings,
+}
+
+impl Context<'_> {
+    pub fn int_option(&self, name: &str) -> i64 {
+        self.settings.int(name)
+    }
+
+    pub fn strings_option(&self, name: &str) -> &[String] {
+        self.settings.strings(name)
+    }
+}
+
+/// Collects one rule's findings and stamps its name and severity on them.
+pub struct Sink<'a> {
+    rule: &'static str,
+    severity: Severity,
+    files: &'a [Arc<SourceFile>],
+    pub(crate) findings: Vec<Finding>,
+}
+
+/// A finding being built: add help and related locations.
+pub struct Reported<'s> {
+    finding: &'s mut Finding,
+    files: &'s [Arc<SourceFile>],
+}
+
+pub fn object_ref(o: &Object) -> ObjectRef {
+    ObjectRef {
+        api_version: o.api_version.clone(),
+        kind: o.kind.clone(),
+        namespace: o.explicit_namespace.clone(),
+        name: o.name.clone(),
+        document: o.document,
+    }
+}
+
+pub(crate) fn span_of(files: &[Arc<SourceFile>], o: &Object, path: &FieldPath) -> Span {
+    let text = files.get(o.file).map_or("", |f| f.text.as_str());
+    resolve(&o.raw, &o.spans, path, text).0
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(rule: &'static str, severity: Severity, files: &'a [Arc<SourceFile>]) -> Self {
+        Self {
+            rule,
+            severity,
+            files,
+            findings: Vec::new(),
+        }
+    }
+
+    /// Reports a finding on `path` of `object`; the span is resolved here, once.
+    pub fn report(
+        &mut self,
+        object: &Object,
+        path: FieldPath,
+        message: impl Into<String>,
+    ) -> Reported<'_> {
+        let span = span_of(self.files, object, &path);
+        self.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
+            message: message.into(),
+            help: None,
+            file: object.file,
+            span,
+            object: Some(object_ref(object)),
+            path: Some(path),
+            related: Vec::new(),
+        })
+    }
+
+    /// Reports a finding at a raw span (load errors, which have no object).
+    pub fn report_at(
+        &mut self,
+        file: usize,
+        span: Span,
+        object: Option<ObjectRef>,
+        message: impl Into<String>,
+    ) -> Reported<'_> {
+        self.push(Finding {
+            rule: self.rule,
+            severity: self.severity,
+            message: message.into(),
+            help: None,
+            file,
+            span,
+            object,
+            path: None,
+            related: Vec::new(),
+        })
+    }
+
+    fn push(&mut self, finding: Finding) -> Reported<'_> {
+        self.findings.push(finding);
+        let files = self.files;
+        match self.findings.last_mut() {
+            Some(finding) => Reported { finding, files },
+            None => unreachable!("a finding was just pushed"),
+        }
+    }
+}
+
+impl Reported<'_> {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.finding.help = Some(help.into());
+        self
+    }
+
+    pub fn related(
+        &mut self,
+        object: &Object,
+        path: &FieldPath,
+        message: impl Into<String>,
+    ) -> &mut Self {
+        let span = span_of(self.files, object, path);
+        self.finding.related.push(Related {
+            file: object.file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn related_at(&mut self, file: usize, span: Span, message: impl Into<String>) -> &mut Self {
+        self.finding.related.push(Related {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+}
+
+/// "1 replica", "3 replicas".
+pub fn plural(n: impl fmt::Display, one: &str, many: &str) -> String {
+    let n = n.to_string();
+    let word = if n == "1" { one } else { many };
+    format!("{n} {word}")
+}
+
+/// The help sentence every cross-object rule carries.
+pub const OUTSIDE_FILES: &str = "kubeha only sees the files it is given: if a related object is defined in another file, lint both together";

@@ -1,0 +1,129 @@
+//! `service-target-port-mismatch`: a Service port whose target no selected container declares.
+
+use k8s_openapi::api::core::v1::ContainerPort;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::service_selects_nothing::pod_selector;
+use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use crate::finding::Severity;
+use crate::model::{Selector, Typed};
+use crate::path;
+
+pub struct ServiceTargetPortMismatch;
+
+static META: RuleMeta = RuleMeta {
+    name: "service-target-port-mismatch",
+    group: Group::References,
+    severity: Severity::Error,
+    enabled: true,
+    summary: "a Service targetPort names or numbers a port the selected pods do not declare",
+    options: &[],
+    doc: include_str!("../../rules/service-target-port-mismatch.md"),
+};
+
+fn protocol(p: Option<&String>) -> &str {
+    p.map_or("TCP", String::as_str)
+}
+
+fn describe_port(p: &ContainerPort) -> String {
+    let proto = protocol(p.protocol.as_ref());
+    match &p.name {
+        Some(name) => format!("`{name}` ({}/{proto})", p.container_port),
+        None => format!("{}/{proto}", p.container_port),
+    }
+}
+
+impl Rule for ServiceTargetPortMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        for o in cx.objects {
+            let Some(selector) = pod_selector(o) else {
+                continue;
+            };
+            let Typed::Service(svc) = &o.typed else {
+                continue;
+            };
+            let matched = cx
+                .index
+                .workloads_matching(&o.namespace, Selector::Map(selector));
+            if matched.is_empty() {
+                continue;
+            }
+            let declared: Vec<&ContainerPort> = matched
+                .iter()
+                .flat_map(|w| w.containers())
+                .flat_map(|c| c.container.ports.iter().flatten())
+                .collect();
+            let ports = svc.spec.as_ref().and_then(|s| s.ports.as_ref());
+            for (i, port) in ports.into_iter().flatten().enumerate() {
+                let target = port
+                    .target_port
+                    .clone()
+                    .unwrap_or(IntOrString::Int(port.port));
+                let want = protocol(port.protocol.as_ref());
+                let same_target: Vec<&&ContainerPort> = declared
+                    .iter()
+                    .filter(|p| match &target {
+                        IntOrString::Int(n) => p.container_port == *n,
+                        IntOrString::String(name) => p.name.as_deref() == Some(name.as_str()),
+                    })
+                    .collect();
+                let shown = match &target {
+                    IntOrString::Int(n) => n.to_string(),
+                    IntOrString::String(s) => format!("`{s}`"),
+                };
+                let problem = if same_target.is_empty() {
+                    match &target {
+                        IntOrString::String(_) => Some(format!(
+                            "targetPort {shown} of {} is not a port name declared by the selected pods",
+                            o.describe()
+                        )),
+                        // Declared ports are informational: only flag when some are declared.
+                        IntOrString::Int(_) if !declared.is_empty() => Some(format!(
+                            "targetPort {shown} of {} is not declared by the selected pods",
+                            o.describe()
+                        )),
+                        IntOrString::Int(_) => None,
+                    }
+                } else if !same_target
+                    .iter()
+                    .any(|p| protocol(p.protocol.as_ref()) == want)
+                {
+                    Some(format!(
+                        "targetPort {shown} of {} uses {want}, but the selected pods declare it as {}",
+                        o.describe(),
+                        protocol(same_target.first().and_then(|p| p.protocol.as_ref()))
+                    ))
+                } else {
+                    None
+                };
+                let Some(message) = problem else { continue };
+                let field = if port.target_port.is_some() {
+                    "targetPort"
+                } else {
+                    "port"
+                };
+                let available = if declared.is_empty() {
+                    "the selected pods declare no ports".to_owned()
+                } else {
+                    let list: Vec<String> = declared.iter().map(|p| describe_port(p)).collect();
+                    format!("the selected pods declare {}", list.join(", "))
+                };
+                let mut reported = out.report(o, path!["spec", "ports", i, field], message);
+                reported.help(format!(
+                    "Point `targetPort` at a declared container port ({available}); {OUTSIDE_FILES}"
+                ));
+                for w in &matched {
+                    reported.related(
+                        w.object,
+                        &w.pod_spec_path().key("containers"),
+                        format!("containers of {}", w.object.describe()),
+                    );
+                }
+            }
+        }
+    }
+}

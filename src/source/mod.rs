@@ -1,0 +1,146 @@
+//! Source files, byte spans and the line index that turns spans into lines and columns.
+
+mod scalar;
+mod yaml;
+
+pub use scalar::{KeyText, Resolved, resolve_plain};
+pub use yaml::{Document, DuplicateKey, Limits, LoadError, LoadedFile, SpanNode, flags, load_str};
+
+use std::sync::Arc;
+
+/// A half-open byte range `[start, end)` in one source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub const fn new(start: u32, end: u32) -> Self {
+        Self { start, end }
+    }
+
+    pub const fn empty(at: u32) -> Self {
+        Self { start: at, end: at }
+    }
+
+    pub const fn len(self) -> u32 {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub const fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+
+    /// The smallest span covering both.
+    #[must_use]
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+/// Byte offsets of line starts, so that a span maps to a line in `O(log n)`.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+    ascii: bool,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| (i + 1) as u32),
+        );
+        Self {
+            starts,
+            ascii: text.is_ascii(),
+        }
+    }
+
+    pub fn is_ascii(&self) -> bool {
+        self.ascii
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line index holding `offset`.
+    pub fn line_of(&self, offset: u32) -> usize {
+        match self.starts.binary_search(&offset) {
+            Ok(line) => line,
+            Err(next) => next.saturating_sub(1),
+        }
+    }
+
+    /// Byte offset where the 0-based `line` starts (the end of the text past the last line).
+    pub fn line_start(&self, line: usize) -> u32 {
+        self.starts.get(line).copied().unwrap_or(u32::MAX)
+    }
+
+    pub fn line_col(&self, text: &str, offset: u32) -> LineCol {
+        let offset = offset.min(text.len() as u32);
+        let line = self.line_of(offset);
+        let start = self.line_start(line).min(offset);
+        let column = if self.ascii {
+            (offset - start) as usize
+        } else {
+            text.get(start as usize..offset as usize)
+                .map_or((offset - start) as usize, |s| s.chars().count())
+        };
+        LineCol {
+            line: line + 1,
+            column: column + 1,
+        }
+    }
+
+    /// The byte offset of the `col`-th character (0-based) of the 0-based `line`.
+    pub fn offset_of(&self, text: &str, line: usize, col: usize) -> u32 {
+        let start = self.line_start(line).min(text.len() as u32);
+        if self.ascii {
+            return (start as usize + col).min(text.len()) as u32;
+        }
+        let rest = text.get(start as usize..).unwrap_or("");
+        let within = rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i);
+        (start as usize + within) as u32
+    }
+}
+
+/// One input file (or stdin), its text and line index. Shared by every finding that points into it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it (directory + relative path), or the stdin name.
+    pub name: String,
+    pub text: String,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(name: String, text: String) -> Arc<Self> {
+        let lines = LineIndex::new(&text);
+        Arc::new(Self { name, text, lines })
+    }
+
+    pub fn line_col(&self, offset: u32) -> LineCol {
+        self.lines.line_col(&self.text, offset)
+    }
+
+    /// The text of a span, or "" when it is out of range.
+    pub fn slice(&self, span: Span) -> &str {
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+}

@@ -1,0 +1,838 @@
+//! The YAML loader: saphyr-parser events → `serde_json::Value` plus a span for every key and
+//! value, in one pass.
+//!
+//! A file is first cut into chunks at `---` lines (a `---` at the start of a line always ends a
+//! document, even inside a block scalar), so that a syntax error only loses its own document
+//! and large files can be parsed in parallel.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
+use serde_json::{Map, Value};
+
+use super::{KeyText, LineIndex, Span, resolve_plain};
+
+/// Bits of [`SpanNode::flags`].
+pub mod flags {
+    /// An unquoted scalar that YAML 1.1 reads as a bool, number or null.
+    pub const NON_STRING: u8 = 1;
+    /// The node was copied from an anchor by an alias (`*name`); its inner spans point at the anchor.
+    pub const FROM_ALIAS: u8 = 2;
+    /// The key was an unquoted scalar that YAML 1.1 reads as a bool, number or null.
+    pub const KEY_NON_STRING: u8 = 4;
+}
+
+/// Hard limits on what one file may cost. Each breach is an `invalid-yaml` finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_file_bytes: usize,
+    pub max_depth: usize,
+    pub max_alias_nodes: usize,
+    pub max_documents: usize,
+    pub max_scalar_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 64 << 20,
+            max_depth: 256,
+            max_alias_nodes: 100_000,
+            max_documents: 100_000,
+            max_scalar_bytes: 16 << 20,
+        }
+    }
+}
+
+/// Spans of one node: the key it sits under (for sequence items, the item itself), its value,
+/// and its children in the order of the `Value`'s map entries or array items.
+#[derive(Debug, Clone, Default)]
+pub struct SpanNode {
+    pub key: Span,
+    pub value: Span,
+    pub flags: u8,
+    pub children: Vec<SpanNode>,
+}
+
+impl SpanNode {
+    fn leaf(value: Span, flags: u8) -> Self {
+        Self {
+            key: value,
+            value,
+            flags,
+            children: Vec::new(),
+        }
+    }
+
+    pub fn has_flag(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// A key that appears twice in one mapping: the later value wins, as in `kubectl`.
+#[derive(Debug, Clone)]
+pub struct DuplicateKey {
+    pub key: String,
+    pub first: Span,
+    pub second: Span,
+}
+
+/// One YAML document with content.
+#[derive(Debug)]
+pub struct Document {
+    /// 0-based index among the file's documents with content (broken ones count).
+    pub index: usize,
+    pub root: Value,
+    pub spans: SpanNode,
+    /// `# Source: path` comment above the document (what `helm template` prints).
+    pub source_name: Option<String>,
+    pub duplicates: Vec<DuplicateKey>,
+}
+
+/// A document that could not be read, with where and why.
+#[derive(Debug, Clone)]
+pub struct LoadError {
+    pub span: Span,
+    pub message: String,
+    /// Index the broken document takes among the file's documents.
+    pub document: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct LoadedFile {
+    pub documents: Vec<Document>,
+    pub errors: Vec<LoadError>,
+}
+
+/// Files at least this large parse their chunks in parallel.
+const PARALLEL_BYTES: usize = 128 << 10;
+
+/// Loads every document of `text`. Never fails as a whole: broken documents become errors.
+pub fn load_str(text: &str, lines: &LineIndex, limits: &Limits) -> LoadedFile {
+    if text.len() > limits.max_file_bytes {
+        return LoadedFile {
+            documents: Vec::new(),
+            errors: vec![LoadError {
+                span: Span::empty(0),
+                message: format!(
+                    "file is {} bytes, more than the limit of {} bytes",
+                    text.len(),
+                    limits.max_file_bytes
+                ),
+                document: 0,
+            }],
+        };
+    }
+    let chunks = split_documents(text, lines);
+    let parse = |&(start, end): &(usize, usize)| {
+        let chunk = text.get(start..end).unwrap_or("");
+        parse_chunk(chunk, start, limits)
+    };
+    let results: Vec<ChunkOut> = if text.len() >= PARALLEL_BYTES && chunks.len() > 1 {
+        chunks.par_iter().map(parse).collect()
+    } else {
+        chunks.iter().map(parse).collect()
+    };
+
+    let mut out = LoadedFile::default();
+    let mut index = 0usize;
+    for chunk in results {
+        for mut doc in chunk.documents {
+            if index >= limits.max_documents {
+                out.errors.push(LoadError {
+                    span: doc.spans.value,
+                    message: format!(
+                        "more than {} documents in one file; the rest are not read",
+                        limits.max_documents
+                    ),
+                    document: index,
+                });
+                return out;
+            }
+            doc.index = index;
+            index += 1;
+            out.documents.push(doc);
+        }
+        if let Some(mut err) = chunk.error {
+            err.document = index;
+            index += 1;
+            out.errors.push(err);
+        }
+    }
+    out
+}
+
+/// Cuts `text` into `[start, end)` byte ranges, one per `---`-separated region.
+fn split_documents(text: &str, lines: &LineIndex) -> Vec<(usize, usize)> {
+    let mut bounds = vec![0usize];
+    let bytes = text.as_bytes();
+    for line in 1..lines.line_count() {
+        let start = lines.line_start(line) as usize;
+        let Some(rest) = bytes.get(start..) else {
+            break;
+        };
+        if rest.starts_with(b"---")
+            && matches!(rest.get(3), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            // Directives (`%YAML`) belong to the document after them.
+            let mut cut = start;
+            let mut prev = line;
+            while prev > 0 {
+                let p = lines.line_start(prev - 1) as usize;
+                if bytes.get(p) == Some(&b'%') {
+                    cut = p;
+                    prev -= 1;
+                } else {
+                    break;
+                }
+            }
+            if cut > bounds.last().copied().unwrap_or(0) {
+                bounds.push(cut);
+            }
+        }
+    }
+    bounds.push(text.len());
+    bounds
+        .windows(2)
+        .filter_map(|w| match *w {
+            [a, b] if b > a => Some((a, b)),
+            _ => None,
+        })
+        .collect()
+}
+
+struct ChunkOut {
+    documents: Vec<Document>,
+    error: Option<LoadError>,
+}
+
+/// Converts chunk-relative saphyr markers (character indices) into file byte offsets.
+///
+/// Works from the character index alone, never saphyr's line numbers, so that a chunk whose
+/// line breaks were blanked out (see [`join_dedented_bracket`]) still maps onto the file.
+struct Offsets {
+    base: usize,
+    len: usize,
+    /// Byte offset of every 64th character; empty for ASCII chunks (char index = byte index).
+    checkpoints: Vec<u32>,
+}
+
+const CHECKPOINT: usize = 64;
+
+impl Offsets {
+    fn new(chunk: &str, base: usize) -> Self {
+        let checkpoints = if chunk.is_ascii() {
+            Vec::new()
+        } else {
+            chunk
+                .char_indices()
+                .step_by(CHECKPOINT)
+                .map(|(b, _)| b as u32)
+                .collect()
+        };
+        Self {
+            base,
+            len: chunk.len(),
+            checkpoints,
+        }
+    }
+
+    /// Byte offset inside the chunk of the `index`-th character.
+    fn chunk_byte(&self, chunk: &str, index: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return index.min(self.len);
+        }
+        let Some(&from) = self.checkpoints.get(index / CHECKPOINT) else {
+            return self.len;
+        };
+        let rest = chunk.get(from as usize..).unwrap_or("");
+        from as usize
+            + rest
+                .char_indices()
+                .nth(index % CHECKPOINT)
+                .map_or(rest.len(), |(b, _)| b)
+    }
+
+    fn byte(&self, chunk: &str, m: Marker) -> u32 {
+        (self.base + self.chunk_byte(chunk, m.index())) as u32
+    }
+
+    fn span(&self, chunk: &str, s: saphyr_parser::Span) -> Span {
+        Span::new(self.byte(chunk, s.start), self.byte(chunk, s.end))
+    }
+}
+
+/// How many dedented closing brackets one chunk may have joined before giving up.
+const MAX_JOINS: usize = 64;
+
+fn parse_chunk(chunk: &str, base: usize, limits: &Limits) -> ChunkOut {
+    let offsets = Offsets::new(chunk, base);
+    let source_name = helm_source(chunk);
+    let mut patched: Option<String> = None;
+    let mut joins = 0;
+    loop {
+        let text = patched.as_deref().unwrap_or(chunk);
+        let (documents, failure) = parse_text(text, &offsets, limits, source_name.as_ref());
+        let error = match failure {
+            None => None,
+            Some(Failure::Located(error)) => Some(error),
+            Some(Failure::Scan { message, at }) => {
+                if joins < MAX_JOINS
+                    && message == "invalid indentation"
+                    && let Some(joined) = join_dedented_bracket(text, offsets.chunk_byte(text, at))
+                {
+                    patched = Some(joined);
+                    joins += 1;
+                    continue;
+                }
+                let start = offsets.byte(text, Marker::new(at, 0, 0));
+                let end = start.saturating_add(1).min((base + chunk.len()) as u32);
+                Some(LoadError {
+                    span: Span::new(start, end.max(start)),
+                    message: describe_scan_error(&message),
+                    document: 0,
+                })
+            }
+        };
+        return ChunkOut { documents, error };
+    }
+}
+
+/// go-yaml (and so `kubectl`) does not check indentation inside flow collections, and
+/// manifests rely on it: `args: [` … `]` with the `]` under the `a` of `args`. saphyr does.
+/// When the offending line starts with a closing bracket, blank out the line break before it
+/// (same length, same character count: every span still maps onto the file) and parse again.
+fn join_dedented_bracket(text: &str, at: usize) -> Option<String> {
+    let line_start = text.get(..at)?.rfind('\n')? + 1;
+    let first = text
+        .get(line_start..)?
+        .trim_start_matches([' ', '\t'])
+        .chars()
+        .next()?;
+    if !matches!(first, ']' | '}') {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    let newline = line_start - 1;
+    *bytes.get_mut(newline)? = b' ';
+    if newline > 0 && bytes.get(newline - 1) == Some(&b'\r') {
+        *bytes.get_mut(newline - 1)? = b' ';
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Why a chunk stopped parsing.
+enum Failure {
+    /// A saphyr scan error at a character index of the chunk.
+    Scan { message: String, at: usize },
+    /// A loader limit or structure error, already located in the file.
+    Located(LoadError),
+}
+
+fn parse_text(
+    text: &str,
+    offsets: &Offsets,
+    limits: &Limits,
+    source_name: Option<&String>,
+) -> (Vec<Document>, Option<Failure>) {
+    let mut builder = Builder::new(limits);
+    let mut documents = Vec::new();
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        let Some(next) = parser.next_event() else {
+            return (documents, None);
+        };
+        let (event, span) = match next {
+            Ok(ok) => ok,
+            Err(e) => return (documents, Some(scan_failure(&e))),
+        };
+        match builder.event(event, offsets.span(text, span)) {
+            Ok(Some(mut doc)) => {
+                if documents.is_empty() {
+                    doc.source_name = source_name.cloned();
+                }
+                documents.push(doc);
+            }
+            Ok(None) => {}
+            Err(err) => return (documents, Some(Failure::Located(err))),
+        }
+    }
+}
+
+fn scan_failure(e: &ScanError) -> Failure {
+    Failure::Scan {
+        message: e.info().to_owned(),
+        at: e.marker().index(),
+    }
+}
+
+fn describe_scan_error(info: &str) -> String {
+    let mut msg = String::from(info);
+    if info.contains("tab") {
+        msg.push_str(" (YAML indentation must use spaces)");
+    }
+    msg
+}
+
+/// The path in a `# Source: path` comment heading the chunk (what `helm template` prints).
+fn helm_source(chunk: &str) -> Option<String> {
+    for line in chunk.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with("---") {
+            continue;
+        }
+        let comment = line.strip_prefix('#')?;
+        if let Some(path) = comment.trim_start().strip_prefix("Source:") {
+            let path = path.trim();
+            return (!path.is_empty()).then(|| path.to_owned());
+        }
+    }
+    None
+}
+
+struct PendingKey {
+    text: String,
+    span: Span,
+    flags: u8,
+    merge: bool,
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Value>,
+        spans: Vec<SpanNode>,
+        start: Span,
+        anchor: usize,
+    },
+    Map {
+        map: Map<String, Value>,
+        spans: Vec<SpanNode>,
+        key: Option<PendingKey>,
+        merges: Vec<(Value, SpanNode)>,
+        start: Span,
+        anchor: usize,
+    },
+}
+
+struct Anchored {
+    value: Value,
+    spans: SpanNode,
+    nodes: usize,
+}
+
+struct Builder<'l> {
+    limits: &'l Limits,
+    stack: Vec<Frame>,
+    /// Node count at each open frame's start, to size anchored subtrees.
+    counts: Vec<usize>,
+    anchors: HashMap<usize, Anchored>,
+    nodes: usize,
+    alias_nodes: usize,
+    duplicates: Vec<DuplicateKey>,
+    root: Option<(Value, SpanNode)>,
+    doc_start: Span,
+}
+
+type Step = Result<Option<Document>, LoadError>;
+
+impl<'l> Builder<'l> {
+    fn new(limits: &'l Limits) -> Self {
+        Self {
+            limits,
+            stack: Vec::new(),
+            counts: Vec::new(),
+            anchors: HashMap::new(),
+            nodes: 0,
+            alias_nodes: 0,
+            duplicates: Vec::new(),
+            root: None,
+            doc_start: Span::default(),
+        }
+    }
+
+    fn error(span: Span, message: String) -> LoadError {
+        LoadError {
+            span,
+            message,
+            document: 0,
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, span: Span) -> Step {
+        match event {
+            Event::DocumentStart(_) => {
+                self.doc_start = span;
+                Ok(None)
+            }
+            Event::DocumentEnd => Ok(self.finish_document()),
+            Event::Scalar(text, style, anchor, tag) => {
+                if text.len() > self.limits.max_scalar_bytes {
+                    return Err(Self::error(
+                        Span::new(span.start, span.start.saturating_add(1)),
+                        format!(
+                            "a scalar of {} bytes is longer than the limit of {} bytes",
+                            text.len(),
+                            self.limits.max_scalar_bytes
+                        ),
+                    ));
+                }
+                let tag_suffix = tag.as_ref().map(|t| t.suffix.as_str());
+                self.scalar(&text, style, tag_suffix, anchor, span)
+            }
+            Event::Alias(id) => self.alias(id, span),
+            Event::SequenceStart(anchor, _) => {
+                self.open(span)?;
+                self.stack.push(Frame::Seq {
+                    items: Vec::new(),
+                    spans: Vec::new(),
+                    start: span,
+                    anchor,
+                });
+                Ok(None)
+            }
+            Event::MappingStart(anchor, _) => {
+                self.open(span)?;
+                self.stack.push(Frame::Map {
+                    map: Map::new(),
+                    spans: Vec::new(),
+                    key: None,
+                    merges: Vec::new(),
+                    start: span,
+                    anchor,
+                });
+                Ok(None)
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.close(span),
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => Ok(None),
+        }
+    }
+
+    fn open(&mut self, span: Span) -> Result<(), LoadError> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(Self::error(
+                Span::new(span.start, span.start.saturating_add(1)),
+                format!(
+                    "nesting is deeper than the limit of {} levels",
+                    self.limits.max_depth
+                ),
+            ));
+        }
+        self.counts.push(self.nodes);
+        self.nodes += 1;
+        Ok(())
+    }
+
+    fn finish_document(&mut self) -> Option<Document> {
+        self.anchors.clear();
+        self.alias_nodes = 0;
+        self.nodes = 0;
+        let duplicates = std::mem::take(&mut self.duplicates);
+        let (root, spans) = self.root.take()?;
+        if root.is_null() {
+            return None;
+        }
+        Some(Document {
+            index: 0,
+            root,
+            spans,
+            source_name: None,
+            duplicates,
+        })
+    }
+
+    fn scalar(
+        &mut self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&str>,
+        anchor: usize,
+        span: Span,
+    ) -> Step {
+        let plain = style == ScalarStyle::Plain && !matches!(tag, Some("str"));
+        // A key: kept as text, never as a Value.
+        if let Some(Frame::Map {
+            key: key @ None, ..
+        }) = self.stack.last_mut()
+        {
+            let (text, flags) = if plain {
+                match KeyText::for_plain(text) {
+                    KeyText::Same => (text.to_owned(), 0),
+                    KeyText::Other(s) => (s, flags::KEY_NON_STRING),
+                }
+            } else {
+                (text.to_owned(), 0)
+            };
+            *key = Some(PendingKey {
+                merge: plain && text == "<<",
+                text,
+                span,
+                flags,
+            });
+            if anchor > 0 {
+                self.anchors.insert(
+                    anchor,
+                    Anchored {
+                        value: Value::String(text_of_key(self.stack.last())),
+                        spans: SpanNode::leaf(span, 0),
+                        nodes: 1,
+                    },
+                );
+            }
+            return Ok(None);
+        }
+        self.nodes += 1;
+        let (value, flags) = if plain {
+            let resolved = resolve_plain(text);
+            let flags = if resolved.is_non_string() && !text.is_empty() {
+                flags::NON_STRING
+            } else {
+                0
+            };
+            (resolved.into_value(text), flags)
+        } else {
+            (Value::String(text.to_owned()), 0)
+        };
+        let node = SpanNode::leaf(span, flags);
+        if anchor > 0 {
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    value: value.clone(),
+                    spans: node.clone(),
+                    nodes: 1,
+                },
+            );
+        }
+        self.push(value, node)
+    }
+
+    fn alias(&mut self, id: usize, span: Span) -> Step {
+        let Some(anchored) = self.anchors.get(&id) else {
+            return Err(Self::error(span, "alias to an unknown anchor".to_owned()));
+        };
+        self.alias_nodes = self.alias_nodes.saturating_add(anchored.nodes);
+        if self.alias_nodes > self.limits.max_alias_nodes {
+            return Err(Self::error(
+                span,
+                format!(
+                    "aliases expand to more than {} nodes (an alias bomb?)",
+                    self.limits.max_alias_nodes
+                ),
+            ));
+        }
+        let value = anchored.value.clone();
+        let mut spans = anchored.spans.clone();
+        spans.value = span;
+        spans.flags |= flags::FROM_ALIAS;
+        self.nodes += anchored.nodes;
+        if let Some(Frame::Map {
+            key: key @ None, ..
+        }) = self.stack.last_mut()
+        {
+            let Value::String(text) = value else {
+                return Err(Self::error(
+                    span,
+                    "a mapping key must be a scalar".to_owned(),
+                ));
+            };
+            *key = Some(PendingKey {
+                text,
+                span,
+                flags: 0,
+                merge: false,
+            });
+            return Ok(None);
+        }
+        self.push(value, spans)
+    }
+
+    fn close(&mut self, end: Span) -> Step {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(None);
+        };
+        let started = self.counts.pop().unwrap_or(0);
+        let (value, node, anchor) = match frame {
+            Frame::Seq {
+                items,
+                spans,
+                start,
+                anchor,
+            } => (
+                Value::Array(items),
+                SpanNode {
+                    key: start,
+                    value: start.cover(Span::empty(end.start)),
+                    flags: 0,
+                    children: spans,
+                },
+                anchor,
+            ),
+            Frame::Map {
+                mut map,
+                mut spans,
+                key,
+                merges,
+                start,
+                anchor,
+            } => {
+                if let Some(key) = key {
+                    // `key:` with nothing after it at the end of a flow mapping.
+                    insert(
+                        &mut map,
+                        &mut spans,
+                        key,
+                        Value::Null,
+                        SpanNode::default(),
+                        &mut self.duplicates,
+                    );
+                }
+                for (source, source_spans) in merges {
+                    merge_into(&mut map, &mut spans, source, source_spans);
+                }
+                (
+                    Value::Object(map),
+                    SpanNode {
+                        key: start,
+                        value: start.cover(Span::empty(end.start)),
+                        flags: 0,
+                        children: spans,
+                    },
+                    anchor,
+                )
+            }
+        };
+        if anchor > 0 {
+            self.anchors.insert(
+                anchor,
+                Anchored {
+                    value: value.clone(),
+                    spans: node.clone(),
+                    nodes: self.nodes.saturating_sub(started),
+                },
+            );
+        }
+        self.push(value, node)
+    }
+
+    fn push(&mut self, value: Value, node: SpanNode) -> Step {
+        match self.stack.last_mut() {
+            None => {
+                let mut node = node;
+                if node.value.is_empty() && value.is_null() {
+                    node.value = self.doc_start;
+                }
+                self.root = Some((value, node));
+            }
+            Some(Frame::Seq { items, spans, .. }) => {
+                let mut node = node;
+                node.key = node.value;
+                items.push(value);
+                spans.push(node);
+            }
+            Some(Frame::Map {
+                map,
+                spans,
+                key,
+                merges,
+                ..
+            }) => {
+                let Some(pending) = key.take() else {
+                    return Err(Self::error(
+                        node.value,
+                        "a mapping key must be a scalar (complex keys are not supported by Kubernetes)"
+                            .to_owned(),
+                    ));
+                };
+                if pending.merge {
+                    return add_merge(merges, value, node, pending.span);
+                }
+                insert(map, spans, pending, value, node, &mut self.duplicates);
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn text_of_key(frame: Option<&Frame>) -> String {
+    match frame {
+        Some(Frame::Map { key: Some(k), .. }) => k.text.clone(),
+        _ => String::new(),
+    }
+}
+
+fn insert(
+    map: &mut Map<String, Value>,
+    spans: &mut Vec<SpanNode>,
+    key: PendingKey,
+    value: Value,
+    mut node: SpanNode,
+    duplicates: &mut Vec<DuplicateKey>,
+) {
+    node.key = key.span;
+    node.flags |= key.flags;
+    if node.value.is_empty() && value.is_null() {
+        // `key:` with no value: point at the key.
+        node.value = Span::empty(key.span.end);
+    }
+    if map.contains_key(&key.text) {
+        if let Some(slot) = map
+            .keys()
+            .position(|k| *k == key.text)
+            .and_then(|i| spans.get_mut(i))
+        {
+            duplicates.push(DuplicateKey {
+                key: key.text.clone(),
+                first: slot.key,
+                second: key.span,
+            });
+            *slot = node;
+        }
+        map.insert(key.text, value);
+    } else {
+        map.insert(key.text, value);
+        spans.push(node);
+    }
+}
+
+fn add_merge(merges: &mut Vec<(Value, SpanNode)>, value: Value, node: SpanNode, at: Span) -> Step {
+    match value {
+        Value::Object(_) => merges.push((value, node)),
+        Value::Array(items) => {
+            for (item, item_spans) in items.into_iter().zip(node.children) {
+                if !item.is_object() {
+                    return Err(Builder::error(
+                        at,
+                        "merge key `<<` needs a mapping or a list of mappings".to_owned(),
+                    ));
+                }
+                merges.push((item, item_spans));
+            }
+        }
+        _ => {
+            return Err(Builder::error(
+                at,
+                "merge key `<<` needs a mapping or a list of mappings".to_owned(),
+            ));
+        }
+    }
+    Ok(None)
+}
+
+/// `<<: *base`: keys of the merged mapping that the mapping does not set itself.
+fn merge_into(
+    map: &mut Map<String, Value>,
+    spans: &mut Vec<SpanNode>,
+    source: Value,
+    source_spans: SpanNode,
+) {
+    let Value::Object(source) = source else {
+        return;
+    };
+    for ((k, v), s) in source.into_iter().zip(source_spans.children) {
+        if !map.contains_key(&k) {
+            map.insert(k, v);
+            spans.push(s);
+        }
+    }
+}

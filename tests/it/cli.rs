@@ -1,0 +1,332 @@
+//! The `kubeha` binary: exit codes, formats, config discovery and errors.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn kubeha() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubeha"));
+    cmd.current_dir(crate::repo())
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS");
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    kubeha().args(args).output().unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// A scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const SINGLE: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector: {matchLabels: {app: web}}
+  replicas: 1
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+";
+
+#[test]
+fn single_replica_exits_1_and_points_at_the_line() {
+    let dir = scratch("single");
+    std::fs::write(dir.join("web.yaml"), SINGLE).unwrap();
+    let o = kubeha()
+        .args(["check", "--no-config", "--select", "single-replica"])
+        .arg(dir.join("web.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("web.yaml:7:3"), "{out}");
+    assert!(out.contains("single-replica"), "{out}");
+    assert!(out.contains("replicas: 1"), "{out}");
+    assert!(out.contains("Deployment `web` runs 1 replica"), "{out}");
+}
+
+#[test]
+fn json_output_matches_the_schema() {
+    let dir = scratch("json");
+    std::fs::write(dir.join("web.yaml"), SINGLE).unwrap();
+    let o = kubeha()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "single-replica",
+        ])
+        .arg(dir.join("web.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let f = &v["findings"][0];
+    let keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "rule",
+            "severity",
+            "message",
+            "help",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "object",
+            "related"
+        ]
+    );
+    assert_eq!(f["rule"], "single-replica");
+    assert_eq!(f["severity"], "warning");
+    assert_eq!(f["message"], "Deployment `web` runs 1 replica");
+    assert!(f["help"].is_string());
+    assert!(f["file"].as_str().unwrap().ends_with("web.yaml"));
+    assert_eq!(
+        (f["line"].as_u64(), f["column"].as_u64()),
+        (Some(7), Some(3))
+    );
+    assert_eq!(
+        (f["end_line"].as_u64(), f["end_column"].as_u64()),
+        (Some(7), Some(14))
+    );
+    assert_eq!(
+        f["object"],
+        serde_json::json!({"apiVersion": "apps/v1", "kind": "Deployment", "namespace": null, "name": "web", "document": 0})
+    );
+    assert_eq!(f["related"], serde_json::json!([]));
+    assert_eq!(
+        v["summary"],
+        serde_json::json!({"files": 1, "documents": 1, "objects": 1, "findings": {"error": 0, "warning": 1, "info": 0}})
+    );
+}
+
+#[test]
+fn fail_on_thresholds() {
+    let dir = scratch("failon");
+    std::fs::write(dir.join("web.yaml"), SINGLE).unwrap();
+    let file = dir.join("web.yaml");
+    let with = |level: &str| {
+        code(
+            &kubeha()
+                .args(["check", "--no-config", "--fail-on", level])
+                .arg(&file)
+                .output()
+                .unwrap(),
+        )
+    };
+    assert_eq!(with("never"), 0);
+    assert_eq!(with("error"), 0, "only warnings and info");
+    assert_eq!(with("warning"), 1);
+    assert_eq!(with("info"), 1);
+}
+
+#[test]
+fn complete_ha_app_is_clean() {
+    let o = run(&["check", "--no-config", "examples/ha-app"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(stdout(&o).contains("No problems found"), "{}", stdout(&o));
+}
+
+#[test]
+fn unreadable_path_is_reported_and_others_still_linted() {
+    let dir = scratch("missing");
+    std::fs::write(dir.join("web.yaml"), SINGLE).unwrap();
+    let o = kubeha()
+        .args(["check", "--no-config", "--format", "concise"])
+        .arg(dir.join("does-not-exist.yaml"))
+        .arg(dir.join("web.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("does-not-exist.yaml"), "{}", stderr(&o));
+    assert!(stdout(&o).contains("single-replica"), "{}", stdout(&o));
+}
+
+#[test]
+fn config_is_discovered_upwards() {
+    let dir = scratch("discover");
+    let deep = dir.join("a/b");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(
+        dir.join(".kubeha.yaml"),
+        "rules:\n  single-replica: { severity: error, min-replicas: 3 }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        deep.join("web.yaml"),
+        SINGLE.replace("replicas: 1", "replicas: 2"),
+    )
+    .unwrap();
+    let o = kubeha()
+        .current_dir(&deep)
+        .args([
+            "check",
+            "--format",
+            "concise",
+            "--select",
+            "single-replica",
+            "web.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("web.yaml:7:3: error[single-replica] Deployment `web` runs 2 replicas"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn unknown_rule_in_config_is_a_located_error() {
+    let dir = scratch("badconfig");
+    std::fs::write(dir.join(".kubeha.yaml"), "rules:\n  single-replicas: off\n").unwrap();
+    std::fs::write(dir.join("web.yaml"), SINGLE).unwrap();
+    let o = kubeha()
+        .current_dir(&dir)
+        .args(["check", "web.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    assert!(err.contains("unknown rule `single-replicas`"), "{err}");
+    assert!(err.contains("did you mean `single-replica`?"), "{err}");
+    assert!(err.contains(".kubeha.yaml:2:3"), "{err}");
+}
+
+#[test]
+fn bad_option_type_is_a_located_error() {
+    let dir = scratch("badoption");
+    std::fs::write(
+        dir.join("cfg.yaml"),
+        "rules:\n  single-replica:\n    min-replica: 3\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "check",
+        "--config",
+        dir.join("cfg.yaml").to_str().unwrap(),
+        "examples",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("did you mean `min-replicas`?"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(
+        dir.join("cfg.yaml"),
+        "rules:\n  single-replica:\n    min-replicas: many\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "check",
+        "--config",
+        dir.join("cfg.yaml").to_str().unwrap(),
+        "examples",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("must be a non-negative integer"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn stdin_with_a_name() {
+    let mut child = kubeha()
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            "k8s/web.yaml",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(SINGLE.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains("k8s/web.yaml:7:3: warning[single-replica]"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn unknown_rule_on_the_command_line() {
+    let o = run(&["check", "--select", "missing-pbd", "examples"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("did you mean `missing-pdb`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["explain", "single-replicas"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("did you mean `single-replica`?"));
+}
+
+#[test]
+fn explain_and_rules() {
+    let o = run(&["explain", "missing-pdb"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).starts_with("# missing-pdb\n"));
+    let o = run(&["rules", "--format", "json"]);
+    assert_eq!(code(&o), 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), kubeha::rules::RULES.len());
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    let mut child = kubeha()
+        .args(["check", "--no-config", "--format", "concise", "fixtures"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+}

@@ -1,0 +1,134 @@
+//! Every fixture under `fixtures/<rule>/` is linted alone with only its rule enabled; the
+//! findings must be exactly the ones marked inline, and the rendered output must match its
+//! snapshot.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use kubeha::render::{HumanOptions, human};
+use kubeha::{Config, Input, lint};
+
+/// `(line, rule)` pairs marked with `# expect: rule` / `# expect-next-line: rule`.
+fn expected(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let (target, list) = if let Some((_, rest)) = line.split_once("# expect-next-line:") {
+            (i + 2, rest)
+        } else if let Some((_, rest)) = line.split_once("# expect:") {
+            (i + 1, rest)
+        } else {
+            continue;
+        };
+        for rule in list.split(',') {
+            let rule = rule.trim();
+            if !rule.is_empty() {
+                out.push((target, rule.to_owned()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn fixture_files() -> Vec<(String, std::path::PathBuf)> {
+    let root = crate::repo().join("fixtures");
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir(&root).expect("fixtures/ exists") {
+        let dir = dir.expect("readable fixtures/").path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let rule = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for file in std::fs::read_dir(&dir).expect("readable fixture dir") {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                files.push((rule.clone(), file));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+pub fn render_human(report: &kubeha::Report) -> String {
+    let mut out = Vec::new();
+    human(
+        report,
+        HumanOptions {
+            color: false,
+            width: 100,
+        },
+        &mut out,
+    )
+    .unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(crate::repo())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn fixtures_produce_exactly_the_marked_findings() {
+    let files = fixture_files();
+    assert!(files.len() > 20, "fixtures are missing");
+    let mut failures = String::new();
+    for (rule, path) in &files {
+        let mut config = Config::default();
+        config.select(std::slice::from_ref(rule)).unwrap();
+        let report = lint(&[Input::Path(path.clone())], &config);
+        let text = std::fs::read_to_string(path).unwrap();
+        let want = expected(&text);
+        let name = path.file_name().unwrap().to_string_lossy();
+        if name.starts_with("pass") {
+            assert!(
+                want.is_empty(),
+                "{}: pass fixtures carry no markers",
+                relative(path)
+            );
+        } else {
+            assert!(
+                !want.is_empty(),
+                "{}: fail fixtures mark their findings",
+                relative(path)
+            );
+        }
+        let mut got: Vec<(usize, String)> = report
+            .findings
+            .iter()
+            .map(|f| {
+                let line = report.files[f.file].line_col(f.span.start).line;
+                (line, f.rule.to_owned())
+            })
+            .collect();
+        got.sort();
+        if got != want {
+            let _ = writeln!(
+                failures,
+                "{}:\n  expected {want:?}\n  got      {got:?}",
+                relative(path)
+            );
+        }
+    }
+    assert!(failures.is_empty(), "fixture mismatches:\n{failures}");
+}
+
+#[test]
+fn fixture_snapshots() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path(crate::repo().join("tests/it/snapshots"));
+    let _guard = settings.bind_to_scope();
+    for (rule, path) in fixture_files() {
+        let mut config = Config::default();
+        config.select(std::slice::from_ref(&rule)).unwrap();
+        // Relative path so snapshots do not depend on the checkout location.
+        let rel = relative(&path);
+        let report = lint(&[Input::Path(rel.clone().into())], &config);
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        insta::assert_snapshot!(format!("{rule}__{stem}"), render_human(&report));
+    }
+}

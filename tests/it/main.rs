@@ -1,0 +1,22 @@
+//! Integration tests: one binary (ripgrep's layout).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "tests: a panic is a failed assertion"
+)]
+
+mod cli;
+mod corpus;
+mod fixtures;
+mod registry;
+
+use std::path::{Path, PathBuf};
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn corpus_dir() -> PathBuf {
+    repo().join("../shared/corpus")
+}
