@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 
-use crate::model::{FieldPath, Object, Selector, Typed, Workload, api_group};
+use crate::model::{CONTROLLER_LABELS, FieldPath, Object, Selector, Typed, Workload, api_group};
 
 /// Who sets a workload's replica count.
 #[derive(Debug)]
@@ -149,7 +149,9 @@ impl<'a> Index<'a> {
         let Some(ns) = self.namespaces.get(namespace) else {
             return Vec::new();
         };
-        let pairs = selector.required_pairs();
+        // Controller-added labels are on no template: they cannot narrow the candidates.
+        let mut pairs = selector.required_pairs();
+        pairs.retain(|(k, _)| !CONTROLLER_LABELS.contains(k));
         let keys = selector.required_keys();
         let candidates: &[usize] = if matches!(selector, Selector::Null) {
             &[]
@@ -170,7 +172,7 @@ impl<'a> Index<'a> {
         candidates
             .iter()
             .filter_map(|&pos| self.workloads.get(pos))
-            .filter(|w| selector.matches(w.labels))
+            .filter(|w| w.is_selected_by(selector))
             .collect()
     }
 
@@ -188,7 +190,7 @@ impl<'a> Index<'a> {
                 };
                 let selector =
                     Selector::from_label(pdb.spec.as_ref().and_then(|s| s.selector.as_ref()));
-                selector.matches(w.labels).then_some((o, pdb.as_ref()))
+                w.is_selected_by(selector).then_some((o, pdb.as_ref()))
             })
             .collect()
     }

@@ -11,7 +11,7 @@ pub use path::{FieldPath, Seg, resolve};
 pub use selector::{
     Labels, Operator, Selector, display_labels, display_selector, requirement_matches,
 };
-pub use workload::{ContainerKind, ContainerRef, Workload, WorkloadKind};
+pub use workload::{CONTROLLER_LABELS, ContainerKind, ContainerRef, Workload, WorkloadKind};
 
 use serde_json::Value;
 

@@ -229,3 +229,69 @@ fn empty_pod_spec() -> &'static PodSpec {
     static EMPTY: std::sync::OnceLock<PodSpec> = std::sync::OnceLock::new();
     EMPTY.get_or_init(PodSpec::default)
 }
+
+impl Workload<'_> {
+    /// Whether `selector` picks this workload's pods, counting the labels its controller
+    /// stamps on every pod (`pod-template-hash`, `statefulset.kubernetes.io/pod-name`, …): a
+    /// Service selecting one StatefulSet pod by name is legitimate.
+    pub fn is_selected_by(&self, selector: Selector<'_>) -> bool {
+        if selector.matches(self.labels) {
+            return true;
+        }
+        let pairs = match selector {
+            Selector::Map(map) => Some(map),
+            Selector::Label(sel) if sel.match_expressions.as_ref().is_none_or(Vec::is_empty) => {
+                sel.match_labels.as_ref()
+            }
+            _ => None,
+        };
+        pairs.is_some_and(|pairs| {
+            pairs.iter().all(|(k, v)| match self.labels.get(k) {
+                Some(have) => have == v,
+                None => self.controller_label(k, v),
+            })
+        })
+    }
+
+    /// Whether the controller gives this workload's pods label `key` with a value that can be `value`.
+    fn controller_label(&self, key: &str, value: &str) -> bool {
+        let name = self.object.name.as_str();
+        let ordinal_of = |v: &str| {
+            v.strip_prefix(name)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
+        match (self.kind, key) {
+            (WorkloadKind::Deployment, "pod-template-hash")
+            | (WorkloadKind::StatefulSet | WorkloadKind::DaemonSet, "controller-revision-hash")
+            | (WorkloadKind::DaemonSet, "pod-template-generation")
+            | (
+                WorkloadKind::Job | WorkloadKind::CronJob,
+                "controller-uid" | "batch.kubernetes.io/controller-uid",
+            ) => true,
+            (WorkloadKind::StatefulSet, "statefulset.kubernetes.io/pod-name") => ordinal_of(value),
+            (WorkloadKind::StatefulSet, "apps.kubernetes.io/pod-index") => {
+                !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
+            }
+            (WorkloadKind::Job, "job-name" | "batch.kubernetes.io/job-name") => value == name,
+            (WorkloadKind::CronJob, "job-name" | "batch.kubernetes.io/job-name") => {
+                ordinal_of(value)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Label keys that controllers add to pods; a selector may require them without the template
+/// carrying them.
+pub const CONTROLLER_LABELS: &[&str] = &[
+    "pod-template-hash",
+    "controller-revision-hash",
+    "pod-template-generation",
+    "controller-uid",
+    "batch.kubernetes.io/controller-uid",
+    "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index",
+    "job-name",
+    "batch.kubernetes.io/job-name",
+];

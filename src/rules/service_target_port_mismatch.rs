@@ -59,10 +59,12 @@ impl Rule for ServiceTargetPortMismatch {
                 .collect();
             let ports = svc.spec.as_ref().and_then(|s| s.ports.as_ref());
             for (i, port) in ports.into_iter().flatten().enumerate() {
-                let target = port
-                    .target_port
-                    .clone()
-                    .unwrap_or(IntOrString::Int(port.port));
+                // The API server defaults an absent, 0 or "" targetPort to `port`.
+                let target = match &port.target_port {
+                    None | Some(IntOrString::Int(0)) => IntOrString::Int(port.port),
+                    Some(IntOrString::String(s)) if s.is_empty() => IntOrString::Int(port.port),
+                    Some(t) => t.clone(),
+                };
                 let want = protocol(port.protocol.as_ref());
                 let same_target: Vec<&&ContainerPort> = declared
                     .iter()
@@ -83,7 +85,7 @@ impl Rule for ServiceTargetPortMismatch {
                         )),
                         // Declared ports are informational: only flag when some are declared.
                         IntOrString::Int(_) if !declared.is_empty() => Some(format!(
-                            "targetPort {shown} of {} is not declared by the selected pods",
+                            "targetPort {shown} of {} is not among the ports the selected pods declare",
                             o.describe()
                         )),
                         IntOrString::Int(_) => None,
@@ -113,8 +115,15 @@ impl Rule for ServiceTargetPortMismatch {
                     format!("the selected pods declare {}", list.join(", "))
                 };
                 let mut reported = out.report(o, path!["spec", "ports", i, field], message);
+                let numeric_hint = if same_target.is_empty()
+                    && matches!(target, IntOrString::Int(_))
+                {
+                    " (if the container listens on it anyway, declare it under `ports:` so the Service and the pod agree)"
+                } else {
+                    ""
+                };
                 reported.help(format!(
-                    "Point `targetPort` at a declared container port ({available}); {OUTSIDE_FILES}"
+                    "Point `targetPort` at a declared container port: {available}{numeric_hint}; {OUTSIDE_FILES}"
                 ));
                 for w in &matched {
                     reported.related(

@@ -836,3 +836,164 @@ fn merge_into(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FieldPath, resolve};
+
+    fn load(text: &str) -> LoadedFile {
+        load_str(text, &LineIndex::new(text), &Limits::default())
+    }
+
+    fn at<'t>(text: &'t str, doc: &Document, path: &FieldPath) -> &'t str {
+        let span = resolve(&doc.root, &doc.spans, path, text).0;
+        &text[span.start as usize..span.end as usize]
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_values() {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n    - name: a\n      image: x\n";
+        let f = load(text);
+        let doc = &f.documents[0];
+        assert_eq!(
+            at(text, doc, &crate::path!["metadata", "name"]),
+            "name: web"
+        );
+        assert_eq!(at(text, doc, &crate::path!["spec"]), "spec");
+        assert_eq!(
+            at(text, doc, &crate::path!["spec", "containers", 0]),
+            "name: a"
+        );
+        // A missing field resolves to its nearest parent.
+        assert_eq!(at(text, doc, &crate::path!["spec", "nodeName"]), "spec");
+    }
+
+    #[test]
+    fn yaml_1_1_scalars_and_merge_keys() {
+        let text = "base: &b {a: 1, b: 2}\nm:\n  <<: *b\n  b: 3\nflag: yes\nmode: 0644\nv: 1.10\nq: \"yes\"\n";
+        let f = load(text);
+        let root = &f.documents[0].root;
+        assert_eq!(root["m"], serde_json::json!({"b": 3, "a": 1}));
+        assert_eq!(root["flag"], true);
+        assert_eq!(root["mode"], 420);
+        assert_eq!(root["v"], 1.1);
+        assert_eq!(root["q"], "yes");
+        let spans = &f.documents[0].spans;
+        let flag = &spans.children[2];
+        assert!(flag.has_flag(flags::NON_STRING), "unquoted yes is recorded");
+        assert!(
+            !spans.children[5].has_flag(flags::NON_STRING),
+            "quoted yes is a string"
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_recorded_and_last_wins() {
+        let text = "a: 1\nb: 2\na: 3\n";
+        let f = load(text);
+        let doc = &f.documents[0];
+        assert_eq!(doc.root["a"], 3);
+        assert_eq!(doc.duplicates.len(), 1);
+        let d = &doc.duplicates[0];
+        assert_eq!((d.first.start, d.second.start), (0, 10));
+        assert_eq!(at(text, doc, &crate::path!["a"]), "a: 3");
+    }
+
+    #[test]
+    fn a_broken_document_does_not_hide_the_others() {
+        let text = "a: 1\n---\nb: \"unclosed\n---\nc: 3\n";
+        let f = load(text);
+        assert_eq!(f.documents.len(), 2);
+        assert_eq!(f.errors.len(), 1);
+        assert_eq!(f.documents[1].root["c"], 3);
+        // Document indices count the broken one.
+        assert_eq!(
+            (
+                f.documents[0].index,
+                f.errors[0].document,
+                f.documents[1].index
+            ),
+            (0, 1, 2)
+        );
+    }
+
+    #[test]
+    fn dedented_closing_bracket_is_accepted_like_kubectl() {
+        let text = "spec:\n  args: [\n      \"-a\", \"b\",\n  ]\n  next: 1\n";
+        let f = load(text);
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        let doc = &f.documents[0];
+        assert_eq!(doc.root["spec"]["args"], serde_json::json!(["-a", "b"]));
+        assert_eq!(at(text, doc, &crate::path!["spec", "next"]), "next: 1");
+    }
+
+    #[test]
+    fn non_ascii_text_keeps_byte_spans_right() {
+        let text = "metadata:\n  annotations:\n    note: \"héllo wörld\"\n  name: wéb\n";
+        let f = load(text);
+        let doc = &f.documents[0];
+        assert_eq!(
+            at(text, doc, &crate::path!["metadata", "name"]),
+            "name: wéb"
+        );
+        let lines = LineIndex::new(text);
+        let span = resolve(
+            &doc.root,
+            &doc.spans,
+            &crate::path!["metadata", "name"],
+            text,
+        )
+        .0;
+        assert_eq!(
+            lines.line_col(text, span.end).column,
+            12,
+            "columns count characters"
+        );
+    }
+
+    #[test]
+    fn limits_are_errors_at_the_position() {
+        let deep = format!("a: {}{}", "[".repeat(300), "]".repeat(300));
+        let f = load(&deep);
+        assert_eq!(f.errors.len(), 1);
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n";
+        let f = load(bomb);
+        assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
+        assert!(
+            f.errors[0].message.contains("alias"),
+            "{}",
+            f.errors[0].message
+        );
+        let mut block_deep = String::new();
+        for i in 0..300 {
+            block_deep.push_str(&" ".repeat(i));
+            block_deep.push_str("k:\n");
+        }
+        let f = load(&block_deep);
+        assert!(
+            f.errors[0].message.contains("nesting"),
+            "{}",
+            f.errors[0].message
+        );
+    }
+
+    #[test]
+    fn helm_source_comments_name_the_template() {
+        let text = "---\n# Source: chart/templates/web.yaml\na: 1\n---\nb: 2\n";
+        let f = load(text);
+        assert_eq!(
+            f.documents[0].source_name.as_deref(),
+            Some("chart/templates/web.yaml")
+        );
+        assert_eq!(f.documents[1].source_name, None);
+    }
+
+    #[test]
+    fn empty_documents_are_skipped() {
+        let f = load("---\n---\n# only a comment\n---\na: 1\n...\n");
+        assert_eq!(f.documents.len(), 1);
+        assert_eq!(f.documents[0].index, 0);
+        assert!(f.errors.is_empty());
+    }
+}

@@ -330,3 +330,51 @@ fn broken_pipe_exits_quietly() {
     let o = child.wait_with_output().unwrap();
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
+
+#[test]
+fn cross_object_rules_see_every_file_and_respect_namespaces() {
+    let dir = scratch("crossfile");
+    let deploy = SINGLE
+        .replace("replicas: 1", "replicas: 3")
+        .replace("name: web\nspec", "name: web\n  namespace: shop\nspec");
+    std::fs::write(dir.join("deploy.yaml"), &deploy).unwrap();
+    let pdb = "apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+  namespace: shop
+spec:
+  maxUnavailable: 1
+  selector:
+    matchExpressions: [{key: app, operator: In, values: [web]}]
+";
+    std::fs::write(dir.join("pdb.yaml"), pdb).unwrap();
+    let concise = |paths: &[&str]| {
+        let mut cmd = kubeha();
+        cmd.args([
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            "--select",
+            "missing-pdb",
+        ]);
+        for p in paths {
+            cmd.arg(dir.join(p));
+        }
+        stdout(&cmd.output().unwrap())
+    };
+    assert_eq!(
+        concise(&["deploy.yaml", "pdb.yaml"]),
+        "",
+        "the PDB in another file protects it"
+    );
+    assert!(concise(&["deploy.yaml"]).contains("missing-pdb"));
+    // The same PDB in another namespace protects nothing.
+    std::fs::write(
+        dir.join("pdb.yaml"),
+        pdb.replace("namespace: shop", "namespace: other"),
+    )
+    .unwrap();
+    assert!(concise(&["deploy.yaml", "pdb.yaml"]).contains("missing-pdb"));
+}
