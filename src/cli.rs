@@ -24,11 +24,20 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
         format: ListFormat,
     },
+    /// Benchmark helpers (not a stable interface).
+    #[command(hide = true, subcommand)]
+    Debug(DebugCommand),
     /// Print a rule's documentation.
     Explain {
         /// The rule name, e.g. `single-replica`.
         rule: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DebugCommand {
+    /// Parse the files with saphyr-parser only (events, no tree): the floor `check` is measured against.
+    ParseFloor { paths: Vec<PathBuf> },
 }
 
 #[derive(Debug, clap::Args)]

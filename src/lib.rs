@@ -158,6 +158,23 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
     report
 }
 
+/// The parse floor, for benchmarks: discover and read the same files with the same
+/// parallelism as [`lint`], and only run saphyr-parser over them. Returns `(files, events)`.
+pub fn parse_floor(inputs: &[Input]) -> (usize, usize) {
+    let (files, _) = discover::discover(inputs);
+    let events = files
+        .par_iter()
+        .map(|f| {
+            let Ok(bytes) = read_file(f, &Limits::default()) else {
+                return 0;
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            source::count_events(&text, &source::LineIndex::new(&text))
+        })
+        .sum();
+    (files.len(), events)
+}
+
 fn read_file(input: &FileInput, limits: &Limits) -> Result<Vec<u8>, String> {
     match input {
         FileInput::Stdin { bytes, .. } => Ok(bytes.clone()),
@@ -431,4 +448,72 @@ fn object_of(
         spans,
         typed,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn objects(text: &str) -> Vec<Object> {
+        let input = FileInput::Stdin {
+            name: "t.yaml".to_owned(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let loaded = load_file(0, &input, &Config::default());
+        assert!(loaded.problems.yaml.is_empty() && loaded.problems.objects.is_empty());
+        loaded.objects
+    }
+
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 5\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx:1.27}]}\n";
+
+    fn effective(extra: &str) -> i32 {
+        let objects = objects(&format!("{DEPLOY}---\n{extra}"));
+        let index = Index::new(&objects, &[], false);
+        let w = index.workloads.first().expect("a workload");
+        index.effective_replicas(w).count
+    }
+
+    #[test]
+    fn effective_replicas_follow_the_autoscaler() {
+        let hpa = |api: &str, ns: &str, min: &str, target_api: &str| {
+            format!(
+                "apiVersion: {api}\nkind: HorizontalPodAutoscaler\nmetadata: {{name: web, namespace: {ns}}}\nspec:\n  scaleTargetRef: {{apiVersion: {target_api}, kind: Deployment, name: web}}\n  {min}\n  maxReplicas: 10\n"
+            )
+        };
+        assert_eq!(
+            effective("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"),
+            5
+        );
+        assert_eq!(
+            effective(&hpa("autoscaling/v2", "shop", "minReplicas: 3", "apps/v1")),
+            3
+        );
+        assert_eq!(
+            effective(&hpa("autoscaling/v1", "shop", "minReplicas: 2", "apps/v1")),
+            2
+        );
+        assert_eq!(
+            effective(&hpa("autoscaling/v2", "shop", "", "apps/v1")),
+            1,
+            "HPA default"
+        );
+        assert_eq!(
+            effective(&hpa("autoscaling/v2", "prod", "minReplicas: 3", "apps/v1")),
+            5,
+            "other namespace"
+        );
+        assert_eq!(
+            effective(&hpa(
+                "autoscaling/v2",
+                "shop",
+                "minReplicas: 3",
+                "argoproj.io/v1alpha1"
+            )),
+            5,
+            "another group's Deployment"
+        );
+        let keda = "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: web, namespace: shop}\nspec:\n  scaleTargetRef: {name: web}\n";
+        assert_eq!(effective(keda), 0, "KEDA's minReplicaCount defaults to 0");
+        assert_eq!(effective(&format!("{keda}  minReplicaCount: 4\n")), 4);
+    }
 }

@@ -11,7 +11,7 @@ use kubeha::render::{self, HumanOptions};
 use kubeha::rules::RULES;
 use kubeha::{Input, Severity, lint, suggest};
 
-use cli::{CheckArgs, Cli, Command, FailOn, Format, ListFormat};
+use cli::{CheckArgs, Cli, Command, DebugCommand, FailOn, Format, ListFormat};
 
 const USAGE_ERROR: u8 = 2;
 
@@ -21,6 +21,11 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule),
+        Command::Debug(DebugCommand::ParseFloor { paths }) => {
+            let inputs: Vec<Input> = paths.into_iter().map(Input::Path).collect();
+            let (files, events) = kubeha::parse_floor(&inputs);
+            writeln!(io::stdout(), "{files} files, {events} events").map(|()| ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

@@ -4,7 +4,9 @@ mod scalar;
 mod yaml;
 
 pub use scalar::{KeyText, Resolved, resolve_plain};
-pub use yaml::{Document, DuplicateKey, Limits, LoadError, LoadedFile, SpanNode, flags, load_str};
+pub use yaml::{
+    Document, DuplicateKey, Limits, LoadError, LoadedFile, SpanNode, count_events, flags, load_str,
+};
 
 use std::sync::Arc;
 

@@ -837,6 +837,25 @@ fn merge_into(
     }
 }
 
+/// The parse floor for benchmarks: the same chunking and parallelism as [`load_str`], but
+/// saphyr events only, no tree and no spans. Returns the number of events.
+pub fn count_events(text: &str, lines: &LineIndex) -> usize {
+    let chunks = split_documents(text, lines);
+    let count = |&(start, end): &(usize, usize)| {
+        let mut parser = Parser::new_from_str(text.get(start..end).unwrap_or(""));
+        let mut events = 0usize;
+        while let Some(Ok(_)) = parser.next_event() {
+            events += 1;
+        }
+        events
+    };
+    if text.len() >= PARALLEL_BYTES && chunks.len() > 1 {
+        chunks.par_iter().map(count).sum()
+    } else {
+        chunks.iter().map(count).sum()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
