@@ -65,6 +65,16 @@ impl SpanNode {
         }
     }
 
+    /// A mapping or sequence from its start event to its end event.
+    fn collection(start: Span, end: Span, children: Vec<SpanNode>) -> Self {
+        Self {
+            key: start,
+            value: start.cover(Span::empty(end.start)),
+            flags: 0,
+            children,
+        }
+    }
+
     pub fn has_flag(&self, flag: u8) -> bool {
         self.flags & flag != 0
     }
@@ -660,12 +670,7 @@ impl<'l> Builder<'l> {
                 anchor,
             } => (
                 Value::Array(items),
-                SpanNode {
-                    key: start,
-                    value: start.cover(Span::empty(end.start)),
-                    flags: 0,
-                    children: spans,
-                },
+                SpanNode::collection(start, end, spans),
                 anchor,
             ),
             Frame::Map {
@@ -692,12 +697,7 @@ impl<'l> Builder<'l> {
                 }
                 (
                     Value::Object(map),
-                    SpanNode {
-                        key: start,
-                        value: start.cover(Span::empty(end.start)),
-                        flags: 0,
-                        children: spans,
-                    },
+                    SpanNode::collection(start, end, spans),
                     anchor,
                 )
             }
