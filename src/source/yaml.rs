@@ -379,7 +379,10 @@ fn scan_failure(e: &ScanError) -> Failure {
 
 fn describe_scan_error(info: &str) -> String {
     let mut msg = String::from(info);
-    if info.contains("tab") {
+    if info
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "tabs" || w == "tab")
+    {
         msg.push_str(" (YAML indentation must use spaces)");
     }
     msg
@@ -1014,5 +1017,33 @@ mod tests {
         assert_eq!(f.documents.len(), 1);
         assert_eq!(f.documents[0].index, 0);
         assert!(f.errors.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    #[test]
+    fn nul_bytes_are_a_located_error_without_a_tab_hint() {
+        let text = "apiVersion: v1\nkind: ConfigMap\u{0}\n";
+        let f = load_str(text, &LineIndex::new(text), &Limits::default());
+        assert_eq!(f.errors.len(), 1);
+        assert!(
+            !f.errors[0].message.contains("spaces"),
+            "{}",
+            f.errors[0].message
+        );
+    }
+
+    #[test]
+    fn tab_indentation_gets_the_hint() {
+        let text = "metadata:\n\tname: x\n";
+        let f = load_str(text, &LineIndex::new(text), &Limits::default());
+        assert!(
+            f.errors[0].message.contains("must use spaces"),
+            "{}",
+            f.errors[0].message
+        );
     }
 }
