@@ -321,7 +321,7 @@ fn objects_of(
         }
     } else {
         let duplicates = doc.duplicates;
-        let object = object_ref_of(&doc.root, document, config);
+        let object = object_ref_of(&doc.root, document);
         for dup in duplicates {
             problems.duplicates.push(DuplicateInFile {
                 file,
@@ -338,7 +338,7 @@ fn objects_of(
     }
 }
 
-fn object_ref_of(root: &Value, document: usize, _config: &Config) -> Option<ObjectRef> {
+fn object_ref_of(root: &Value, document: usize) -> Option<ObjectRef> {
     Some(ObjectRef {
         api_version: str_at(root, "apiVersion")?.to_owned(),
         kind: str_at(root, "kind")?.to_owned(),
@@ -410,7 +410,7 @@ fn object_of(
     }
     let api_version = str_at(&raw, "apiVersion").unwrap_or("").to_owned();
     let kind = str_at(&raw, "kind").unwrap_or("").to_owned();
-    let object = object_ref_of(&raw, document, config);
+    let object = object_ref_of(&raw, document);
     let explicit_namespace = object.as_ref().and_then(|o| o.namespace.clone());
     let namespace = explicit_namespace
         .clone()

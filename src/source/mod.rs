@@ -107,17 +107,6 @@ impl LineIndex {
             column: column + 1,
         }
     }
-
-    /// The byte offset of the `col`-th character (0-based) of the 0-based `line`.
-    pub fn offset_of(&self, text: &str, line: usize, col: usize) -> u32 {
-        let start = self.line_start(line).min(text.len() as u32);
-        if self.ascii {
-            return (start as usize + col).min(text.len()) as u32;
-        }
-        let rest = text.get(start as usize..).unwrap_or("");
-        let within = rest.char_indices().nth(col).map_or(rest.len(), |(i, _)| i);
-        (start as usize + within) as u32
-    }
 }
 
 /// One input file (or stdin), its text and line index. Shared by every finding that points into it.
