@@ -62,6 +62,9 @@ pub struct CheckArgs {
     /// Ignore any `.kubeha.yaml`.
     #[arg(long)]
     pub no_config: bool,
+    /// Check apiVersions against this Kubernetes version (e.g. 1.29; default: the newest known).
+    #[arg(long, value_name = "VERSION")]
+    pub kubernetes_version: Option<String>,
     /// The file name to report for standard input.
     #[arg(long, default_value = "<stdin>")]
     pub stdin_filename: String,

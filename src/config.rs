@@ -15,6 +15,18 @@ use crate::suggest;
 
 pub const FILE_NAMES: &[&str] = &[".kubeha.yaml", ".kubeha.yml"];
 
+/// The newest Kubernetes version of the k8s-openapi feature in use (`v1_37`).
+pub const LATEST_KUBERNETES: (u32, u32) = (1, 37);
+
+/// `1.29` or `v1.29` → `(1, 29)`.
+pub fn parse_kubernetes_version(s: &str) -> Option<(u32, u32)> {
+    let s = s.trim().trim_start_matches('v');
+    let mut parts = s.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next()?.parse().ok()?;
+    Some((major, minor))
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum OptionValue {
     Int(i64),
@@ -77,6 +89,8 @@ impl RuleSettings {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub default_namespace: String,
+    /// The Kubernetes version manifests are checked against (`deprecated-api`).
+    pub kubernetes_version: (u32, u32),
     pub limits: Limits,
     /// The file it was read from, if any.
     pub path: Option<PathBuf>,
@@ -87,6 +101,7 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             default_namespace: "default".to_owned(),
+            kubernetes_version: LATEST_KUBERNETES,
             limits: Limits::default(),
             path: None,
             rules: rules::RULES
@@ -113,7 +128,7 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn plain(message: String, help: Option<String>) -> Self {
+    pub fn plain(message: String, help: Option<String>) -> Self {
         Self {
             message,
             source_code: NamedSource::new("", String::new()),
@@ -160,6 +175,7 @@ impl Config {
         let file = SourceFile::new(name.to_owned(), text.to_owned());
         let loaded = load_str(&file.text, &file.lines, &Limits::default());
         let checker = Checker { file: &file };
+        let file = &file;
         if let Some(e) = loaded.errors.first() {
             return Err(checker.at(
                 crate::source::Span::new(e.span.start, e.span.end),
@@ -196,6 +212,30 @@ impl Config {
                         ));
                     }
                 },
+                "kubernetes-version" => {
+                    // `1.30` reads as a float under YAML 1.1: accept both spellings.
+                    let text = match value {
+                        Value::String(s) => s.clone(),
+                        // The number 1.3 was written `1.30`: read what was written.
+                        Value::Number(_) => at
+                            .node(&doc.root, &doc.spans)
+                            .map(|n| file.slice(n.value).to_owned())
+                            .unwrap_or_default(),
+                        _ => String::new(),
+                    };
+                    match parse_kubernetes_version(&text) {
+                        Some(v) => config.kubernetes_version = v,
+                        None => {
+                            return Err(checker.error(
+                                doc,
+                                &at,
+                                "`kubernetes-version` must look like \"1.30\"",
+                                "expected a version",
+                                Some("quote it: `kubernetes-version: \"1.30\"`".to_owned()),
+                            ));
+                        }
+                    }
+                }
                 "rules" => {
                     let Value::Object(rules) = value else {
                         return Err(checker.error(
@@ -216,8 +256,8 @@ impl Config {
                         &at,
                         &format!("unknown config key `{other}`"),
                         "unknown key",
-                        suggest::hint(other, ["default-namespace", "rules"]).or_else(|| {
-                            Some("known keys: `default-namespace`, `rules`".to_owned())
+                        suggest::hint(other, ["default-namespace", "kubernetes-version", "rules"]).or_else(|| {
+                            Some("known keys: `default-namespace`, `kubernetes-version`, `rules`".to_owned())
                         }),
                     ));
                 }

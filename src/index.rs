@@ -17,9 +17,14 @@ pub struct Autoscaler<'a> {
     pub min_path: FieldPath,
     /// Whether the minimum is written, or the kind's default.
     pub min_explicit: bool,
-    target_kind: &'a str,
-    target_name: &'a str,
-    target_group: Option<&'a str>,
+    pub max_replicas: i32,
+    /// `spec.maxReplicas` (HPA) or `spec.maxReplicaCount` (KEDA).
+    pub max_path: FieldPath,
+    pub is_keda: bool,
+    pub target_kind: &'a str,
+    pub target_name: &'a str,
+    /// The target's API group, when `scaleTargetRef.apiVersion` gives one.
+    pub target_group: Option<&'a str>,
 }
 
 /// Effective replicas of a scalable workload.
@@ -44,6 +49,8 @@ pub struct Index<'a> {
     pub workloads: Vec<Workload<'a>>,
     namespaces: HashMap<&'a str, Namespace<'a>>,
     autoscalers: Vec<Autoscaler<'a>>,
+    /// `metadata.name` → object indices, for reference lookups.
+    by_name: HashMap<&'a str, Vec<usize>>,
     /// Object index of a workload → position in `autoscalers`.
     autoscaler_of: HashMap<usize, usize>,
     /// Namespaces holding an object that failed to decode: "matches nothing" is unknowable there.
@@ -60,7 +67,11 @@ impl<'a> Index<'a> {
             .filter_map(|(i, o)| Workload::of(i, o))
             .collect();
         let mut namespaces: HashMap<&str, Namespace<'_>> = HashMap::new();
-        let mut by_name: HashMap<(&str, &str, &str), usize> = HashMap::new();
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, o) in objects.iter().enumerate() {
+            by_name.entry(o.name.as_str()).or_default().push(i);
+        }
+        let workload_objects: HashSet<usize> = workloads.iter().map(|w| w.index).collect();
         for (pos, w) in workloads.iter().enumerate() {
             let ns = namespaces.entry(w.object.namespace.as_str()).or_default();
             ns.workloads.push(pos);
@@ -71,9 +82,6 @@ impl<'a> Index<'a> {
                     .push(pos);
                 ns.by_key.entry(k.as_str()).or_default().push(pos);
             }
-            by_name
-                .entry((&w.object.namespace, &w.object.kind, &w.object.name))
-                .or_insert(w.index);
         }
         let mut autoscalers = Vec::new();
         let mut autoscaler_of = HashMap::new();
@@ -86,11 +94,20 @@ impl<'a> Index<'a> {
                     .push(i);
             }
             if let Some(a) = autoscaler(o) {
-                let key = (o.namespace.as_str(), a.target_kind, a.target_name);
-                if let Some(&target) = by_name.get(&key)
-                    && a.target_group
-                        .is_none_or(|g| objects.get(target).is_some_and(|t| t.group() == g))
-                {
+                let target = by_name
+                    .get(a.target_name)
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .find(|&t| {
+                        workload_objects.contains(&t)
+                            && objects.get(t).is_some_and(|t| {
+                                t.namespace == o.namespace && t.kind == a.target_kind
+                            })
+                            && a.target_group
+                                .is_none_or(|g| objects.get(t).is_some_and(|t| t.group() == g))
+                    });
+                if let Some(target) = target {
                     autoscaler_of.entry(target).or_insert(autoscalers.len());
                 }
                 autoscalers.push(a);
@@ -101,10 +118,39 @@ impl<'a> Index<'a> {
             workloads,
             namespaces,
             autoscalers,
+            by_name,
             autoscaler_of,
             incomplete: broken.iter().map(|b| b.namespace.as_str()).collect(),
             any_unparsed,
         }
+    }
+
+    /// Every HPA and KEDA ScaledObject, in load order.
+    pub fn autoscalers(&self) -> &[Autoscaler<'a>] {
+        &self.autoscalers
+    }
+
+    /// Objects of this kind and name in the namespace, in load order.
+    pub fn find<'s>(
+        &'s self,
+        namespace: &'s str,
+        kind: &'s str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a Object> + 's {
+        self.by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.objects.get(i))
+            .filter(move |o| o.namespace == namespace && o.kind == kind)
+    }
+
+    /// PodDisruptionBudgets (policy/v1), with their decoded form.
+    pub fn pdbs(&self) -> impl Iterator<Item = (&'a Object, &'a PodDisruptionBudget)> + '_ {
+        self.objects.iter().filter_map(|o| match &o.typed {
+            Typed::PodDisruptionBudget(p) => Some((o, p.as_ref())),
+            _ => None,
+        })
     }
 
     /// The autoscaler driving this workload, if one targets it.
@@ -240,11 +286,16 @@ fn autoscaler(o: &Object) -> Option<Autoscaler<'_>> {
             ),
         )
     };
-    let (field, default) = if is_hpa {
-        ("minReplicas", 1)
+    let (field, default, max_field, max_default) = if is_hpa {
+        ("minReplicas", 1, "maxReplicas", 0)
     } else {
-        ("minReplicaCount", 0)
+        ("minReplicaCount", 0, "maxReplicaCount", 100)
     };
+    let max_replicas = spec
+        .get(max_field)
+        .and_then(serde_json::Value::as_i64)
+        .and_then(|v| i32::try_from(v).ok())
+        .unwrap_or(max_default);
     let written = spec.get(field).and_then(serde_json::Value::as_i64);
     let min_replicas = written
         .and_then(|v| i32::try_from(v).ok())
@@ -254,6 +305,9 @@ fn autoscaler(o: &Object) -> Option<Autoscaler<'_>> {
         min_replicas,
         min_path: FieldPath::from_keys(&["spec", field]),
         min_explicit: written.is_some(),
+        max_replicas,
+        max_path: FieldPath::from_keys(&["spec", max_field]),
+        is_keda,
         target_kind: kind,
         target_name: name,
         target_group: group,

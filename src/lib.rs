@@ -138,6 +138,7 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
                 objects: &objects,
                 index: &index,
                 settings,
+                kubernetes_version: config.kubernetes_version,
             };
             let mut sink = Sink::new(meta.name, settings.severity, &report.files);
             rule.check(&cx, &mut sink);
@@ -415,24 +416,28 @@ fn object_of(
     let namespace = explicit_namespace
         .clone()
         .unwrap_or_else(|| config.default_namespace.clone());
-    let typed = match decode(&api_version, &kind, &raw) {
-        Ok(typed) => typed,
-        Err(e) => {
+    let mut raw = raw;
+    let decoded = decode_object(&mut raw, &spans, text, &api_version, &kind);
+    let (typed, unknown_fields, ambiguous) = match decoded {
+        Ok(ok) => ok,
+        Err((ambiguous, e)) => {
             let shown = if e.path.0.is_empty() {
                 String::new()
             } else {
                 format!("`{}`: ", e.path)
             };
-            invalid(
-                &e.path,
-                object.clone(),
-                format!("{kind} does not fit its schema: {shown}{}", e.message),
-                "Fix the field's type or value: the API server rejects this object",
-            );
+            problems.objects.push(InvalidObject {
+                file,
+                span: resolve(&raw, &spans, &e.path, text).0,
+                object: object.clone(),
+                message: format!("{kind} does not fit its schema: {shown}{}", e.message),
+                help: "Fix the field's type or value: the API server rejects this object"
+                    .to_owned(),
+            });
             problems.broken.push(BrokenObject {
                 namespace: namespace.clone(),
             });
-            Typed::Generic
+            (Typed::Generic, Vec::new(), ambiguous)
         }
     };
     let name = object.map(|o| o.name).unwrap_or_default();
@@ -447,8 +452,47 @@ fn object_of(
         raw,
         spans,
         typed,
+        unknown_fields,
+        ambiguous,
     })
 }
+
+type Decoded = (Typed, Vec<FieldPath>, Vec<FieldPath>);
+
+/// Decodes an object, reading on past ambiguous scalars: `value: yes` where a string is
+/// expected is what kubectl would send as a boolean and fail on. It is recorded for
+/// `ambiguous-scalar` and replaced by its text, so the object stays usable for other rules.
+fn decode_object(
+    raw: &mut Value,
+    spans: &source::SpanNode,
+    text: &str,
+    api_version: &str,
+    kind: &str,
+) -> Result<Decoded, (Vec<FieldPath>, model::DecodeError)> {
+    let mut ambiguous = Vec::new();
+    loop {
+        let (typed, unknown) = decode(api_version, kind, raw);
+        let e = match typed {
+            Ok(typed) => return Ok((typed, unknown, ambiguous)),
+            Err(e) => e,
+        };
+        if ambiguous.len() < MAX_COERCIONS
+            && e.message.contains("expected a string")
+            && let Some(node) = e.path.node(raw, spans)
+            && node.has_flag(source::flags::NON_STRING)
+            && let Some(slot) = e.path.get_mut(raw)
+        {
+            let written = text.get(node.value.start as usize..node.value.end as usize);
+            *slot = Value::String(written.unwrap_or("").to_owned());
+            ambiguous.push(e.path);
+            continue;
+        }
+        return Err((ambiguous, e));
+    }
+}
+
+/// How many ambiguous scalars one object may have coerced before decoding gives up.
+const MAX_COERCIONS: usize = 256;
 
 #[cfg(test)]
 mod tests {

@@ -73,6 +73,15 @@ fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
         config.select(&args.select)?;
     }
     config.ignore(&args.ignore)?;
+    if let Some(v) = &args.kubernetes_version {
+        config.kubernetes_version =
+            kubeha::config::parse_kubernetes_version(v).ok_or_else(|| {
+                ConfigError::plain(
+                    format!("`--kubernetes-version {v}` is not a version"),
+                    Some("use MAJOR.MINOR, e.g. `--kubernetes-version 1.30`".to_owned()),
+                )
+            })?;
+    }
     Ok(config)
 }
 

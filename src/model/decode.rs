@@ -46,10 +46,41 @@ pub struct DecodeError {
     pub message: String,
 }
 
+thread_local! {
+    /// Unknown fields met by the current decode: `serde_ignored` reports them through a callback.
+    static UNKNOWN: std::cell::RefCell<Vec<FieldPath>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn ignored_path(path: &serde_ignored::Path<'_>, out: &mut Vec<Seg>) {
+    match path {
+        serde_ignored::Path::Root => {}
+        serde_ignored::Path::Seq { parent, index } => {
+            ignored_path(parent, out);
+            out.push(Seg::Index(*index));
+        }
+        serde_ignored::Path::Map { parent, key } => {
+            ignored_path(parent, out);
+            out.push(Seg::from(key.clone()));
+        }
+        serde_ignored::Path::Some { parent }
+        | serde_ignored::Path::NewtypeStruct { parent }
+        | serde_ignored::Path::NewtypeVariant { parent } => ignored_path(parent, out),
+    }
+}
+
+/// Decodes `value` as `T`; fields `T` does not know are collected into [`UNKNOWN`].
 fn de<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+    let mut track = serde_path_to_error::Track::new();
+    let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
+    let result = serde_ignored::deserialize(tracked, |path| {
+        let mut segs = Vec::new();
+        ignored_path(&path, &mut segs);
+        UNKNOWN.with(|u| u.borrow_mut().push(FieldPath(segs)));
+    });
+    result.map_err(|e| {
         let path = FieldPath(
-            e.path()
+            track
+                .path()
                 .iter()
                 .filter_map(|seg| match seg {
                     serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
@@ -59,7 +90,7 @@ fn de<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
                 .collect(),
         );
         DecodeError {
-            message: plain_words(&e.into_inner().to_string()),
+            message: plain_words(&e.to_string()),
             path,
         }
     })
@@ -91,7 +122,16 @@ fn de_at<T: DeserializeOwned>(root: &Value, at: &FieldPath) -> Result<Option<T>,
     let Some(value) = at.get(root) else {
         return Ok(None);
     };
-    de::<T>(value).map(Some).map_err(|mut e| {
+    let before = UNKNOWN.with(|u| u.borrow().len());
+    let decoded = de::<T>(value);
+    UNKNOWN.with(|u| {
+        for p in u.borrow_mut().iter_mut().skip(before) {
+            let mut full = at.clone();
+            full.0.append(&mut p.0);
+            *p = full;
+        }
+    });
+    decoded.map(Some).map_err(|mut e| {
         let mut full = at.clone();
         full.0.append(&mut e.path.0);
         e.path = full;
@@ -111,8 +151,20 @@ macro_rules! check {
     };
 }
 
-/// Decodes `value` by its `apiVersion` and `kind`.
-pub fn decode(api_version: &str, kind: &str, value: &Value) -> Result<Typed, DecodeError> {
+/// Decodes `value` by its `apiVersion` and `kind`, with the paths of fields its schema does
+/// not have (for `unknown-field`).
+pub fn decode(
+    api_version: &str,
+    kind: &str,
+    value: &Value,
+) -> (Result<Typed, DecodeError>, Vec<FieldPath>) {
+    UNKNOWN.with(|u| u.borrow_mut().clear());
+    let typed = decode_kind(api_version, kind, value);
+    let unknown = UNKNOWN.with(|u| std::mem::take(&mut *u.borrow_mut()));
+    (typed, unknown)
+}
+
+fn decode_kind(api_version: &str, kind: &str, value: &Value) -> Result<Typed, DecodeError> {
     match (api_version, kind) {
         ("apps/v1", "Deployment") => keep!(Deployment, apps::Deployment, value),
         ("apps/v1", "StatefulSet") => keep!(StatefulSet, apps::StatefulSet, value),

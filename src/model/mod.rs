@@ -34,6 +34,11 @@ pub struct Object {
     pub raw: Value,
     pub spans: SpanNode,
     pub typed: Typed,
+    /// Fields its kind's schema does not have (`unknown-field`).
+    pub unknown_fields: Vec<FieldPath>,
+    /// Unquoted scalars YAML 1.1 read as a non-string where the schema wants a string
+    /// (`ambiguous-scalar`); decoding went on with their text.
+    pub ambiguous: Vec<FieldPath>,
 }
 
 impl Object {

@@ -93,6 +93,35 @@ impl fmt::Display for FieldPath {
     }
 }
 
+impl FieldPath {
+    /// The value at this path, mutably.
+    pub fn get_mut<'v>(&self, root: &'v mut Value) -> Option<&'v mut Value> {
+        self.0.iter().try_fold(root, |v, seg| match seg {
+            Seg::Key(k) => v.get_mut(k.as_ref()),
+            Seg::Index(i) => v.get_mut(*i),
+        })
+    }
+
+    /// The span node of the value at this path, if the path exists.
+    pub fn node<'s>(&self, root: &Value, spans: &'s SpanNode) -> Option<&'s SpanNode> {
+        let mut value = root;
+        let mut node = spans;
+        for seg in &self.0 {
+            let i = match (seg, value) {
+                (Seg::Key(k), Value::Object(map)) => map.keys().position(|key| key == k)?,
+                (Seg::Index(i), Value::Array(_)) => *i,
+                _ => return None,
+            };
+            value = match seg {
+                Seg::Key(k) => value.get(k.as_ref())?,
+                Seg::Index(i) => value.get(*i)?,
+            };
+            node = node.children.get(i)?;
+        }
+        Some(node)
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Reached {
     Root,

@@ -3,18 +3,45 @@
 //! Adding a rule touches four places: `src/rules/<name>.rs`, one line in [`RULES`],
 //! `rules/<name>.md` and `fixtures/<name>/`. A test fails when one is missing.
 
+mod ambiguous_scalar;
+mod deprecated_api;
 mod duplicate_key;
+mod duplicate_object;
+mod hpa_max_replicas;
+mod hpa_min_replicas;
+mod hpa_target_missing;
+mod identical_probes;
+mod ineffective_pdb;
+mod ineffective_spread;
+mod ingress_backend_missing;
 mod invalid_object;
 mod invalid_yaml;
+mod missing_cpu_limit;
 mod missing_liveness_probe;
+mod missing_memory_limit;
 mod missing_pdb;
 mod missing_pod_spread;
+mod missing_priority_class;
 mod missing_readiness_probe;
+mod missing_resource_requests;
+mod missing_zone_spread;
+mod mutable_image_tag;
+mod naked_pod;
 mod pdb_blocks_eviction;
+mod pdb_matches_nothing;
+mod pdb_overlap;
+mod pdb_unhealthy_eviction_policy;
+mod pinned_to_single_node;
+mod probe_port_mismatch;
+mod replicas_with_hpa;
+mod rwo_volume_shared;
 mod selector_template_mismatch;
 mod service_selects_nothing;
 mod service_target_port_mismatch;
 mod single_replica;
+mod statefulset_service_missing;
+mod unknown_field;
+mod unsafe_rollout_strategy;
 
 use std::fmt;
 use std::sync::Arc;
@@ -97,16 +124,43 @@ pub trait Rule: Send + Sync {
 pub static RULES: &[&dyn Rule] = &[
     &invalid_yaml::InvalidYaml,
     &invalid_object::InvalidObject,
+    &unknown_field::UnknownField,
     &duplicate_key::DuplicateKey,
+    &ambiguous_scalar::AmbiguousScalar,
+    &duplicate_object::DuplicateObject,
+    &deprecated_api::DeprecatedApi,
     &single_replica::SingleReplica,
+    &hpa_min_replicas::HpaMinReplicas,
+    &hpa_max_replicas::HpaMaxReplicas,
+    &replicas_with_hpa::ReplicasWithHpa,
+    &naked_pod::NakedPod,
     &missing_readiness_probe::MissingReadinessProbe,
     &missing_liveness_probe::MissingLivenessProbe,
+    &identical_probes::IdenticalProbes,
+    &probe_port_mismatch::ProbePortMismatch,
     &missing_pdb::MissingPdb,
     &pdb_blocks_eviction::PdbBlocksEviction,
+    &ineffective_pdb::IneffectivePdb,
+    &pdb_matches_nothing::PdbMatchesNothing,
+    &pdb_overlap::PdbOverlap,
+    &pdb_unhealthy_eviction_policy::PdbUnhealthyEvictionPolicy,
     &missing_pod_spread::MissingPodSpread,
+    &ineffective_spread::IneffectiveSpread,
+    &missing_zone_spread::MissingZoneSpread,
+    &pinned_to_single_node::PinnedToSingleNode,
+    &missing_priority_class::MissingPriorityClass,
     &selector_template_mismatch::SelectorTemplateMismatch,
+    &unsafe_rollout_strategy::UnsafeRolloutStrategy,
+    &rwo_volume_shared::RwoVolumeShared,
+    &statefulset_service_missing::StatefulsetServiceMissing,
     &service_selects_nothing::ServiceSelectsNothing,
     &service_target_port_mismatch::ServiceTargetPortMismatch,
+    &ingress_backend_missing::IngressBackendMissing,
+    &hpa_target_missing::HpaTargetMissing,
+    &missing_resource_requests::MissingResourceRequests,
+    &missing_memory_limit::MissingMemoryLimit,
+    &missing_cpu_limit::MissingCpuLimit,
+    &mutable_image_tag::MutableImageTag,
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
@@ -124,6 +178,8 @@ pub struct Context<'a> {
     pub objects: &'a [Object],
     pub index: &'a Index<'a>,
     pub settings: &'a RuleSettings,
+    /// The Kubernetes version the run checks against (`deprecated-api`).
+    pub kubernetes_version: (u32, u32),
 }
 
 impl Context<'_> {

@@ -378,3 +378,34 @@ spec:
     .unwrap();
     assert!(concise(&["deploy.yaml", "pdb.yaml"]).contains("missing-pdb"));
 }
+
+#[test]
+fn kubernetes_version_targets_deprecated_api() {
+    let dir = scratch("k8sversion");
+    let old = SINGLE.replace("apps/v1", "extensions/v1beta1");
+    std::fs::write(dir.join("old.yaml"), old).unwrap();
+    let run_with = |extra: &[&str]| {
+        let mut cmd = kubeha();
+        cmd.current_dir(&dir)
+            .args(["check", "--format", "concise", "--select", "deprecated-api"])
+            .args(extra)
+            .arg("old.yaml");
+        stdout(&cmd.output().unwrap())
+    };
+    assert!(run_with(&["--no-config"]).contains("was removed in Kubernetes 1.16"));
+    assert!(
+        run_with(&["--no-config", "--kubernetes-version", "1.15"])
+            .contains("is deprecated since Kubernetes 1.9")
+    );
+    assert_eq!(
+        run_with(&["--no-config", "--kubernetes-version", "1.8"]),
+        ""
+    );
+    // An unquoted `1.30` is the float 1.3 under YAML 1.1; the config reads what was written.
+    std::fs::write(dir.join(".kubeha.yaml"), "kubernetes-version: 1.10\n").unwrap();
+    assert!(
+        run_with(&[]).contains("is deprecated since Kubernetes 1.9 (target 1.10)"),
+        "{}",
+        run_with(&[])
+    );
+}

@@ -1,5 +1,5 @@
 //! The real-world corpus (`../shared/corpus`): valid manifests must load without
-//! `invalid-*` findings, and nothing may panic.
+//! `invalid-*`, `unknown-field` or `ambiguous-scalar` findings, and nothing may panic.
 
 use kubeha::{Config, Input, lint};
 
@@ -18,7 +18,13 @@ fn corpus_lints_without_invalid_findings() {
     let invalid: Vec<String> = report
         .findings
         .iter()
-        .filter(|f| f.rule.starts_with("invalid-") || f.rule == "duplicate-key")
+        .filter(|f| {
+            f.rule.starts_with("invalid-")
+                || matches!(
+                    f.rule,
+                    "duplicate-key" | "unknown-field" | "ambiguous-scalar"
+                )
+        })
         .map(|f| {
             let at = report.files[f.file].line_col(f.span.start);
             format!(

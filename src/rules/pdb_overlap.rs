@@ -1,0 +1,53 @@
+//! `pdb-overlap`: pods covered by more than one PodDisruptionBudget.
+
+use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use crate::finding::Severity;
+use crate::path;
+
+pub struct PdbOverlap;
+
+static META: RuleMeta = RuleMeta {
+    name: "pdb-overlap",
+    group: Group::Disruption,
+    severity: Severity::Error,
+    enabled: true,
+    summary: "a workload's pods are matched by more than one PodDisruptionBudget",
+    options: &[],
+    doc: include_str!("../../rules/pdb-overlap.md"),
+};
+
+impl Rule for PdbOverlap {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        for w in &cx.index.workloads {
+            let pdbs = cx.index.pdbs_matching(w);
+            if pdbs.len() < 2 {
+                continue;
+            }
+            let names: Vec<String> = pdbs.iter().map(|(o, _)| format!("`{}`", o.name)).collect();
+            let mut reported = out.report(
+                w.object,
+                path!["metadata", "name"],
+                format!(
+                    "pods of {} are matched by {} PodDisruptionBudgets ({}): the eviction API refuses to evict them",
+                    w.object.describe(),
+                    pdbs.len(),
+                    names.join(", ")
+                ),
+            );
+            reported.help(format!(
+                "Keep exactly one PodDisruptionBudget per set of pods: narrow the selectors so they do not overlap; {OUTSIDE_FILES}"
+            ));
+            for (pdb, _) in pdbs {
+                reported.related(
+                    pdb,
+                    &path!["spec", "selector"],
+                    format!("{} selects these pods", pdb.describe()),
+                );
+            }
+        }
+    }
+}

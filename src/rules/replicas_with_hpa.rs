@@ -1,0 +1,46 @@
+//! `replicas-with-hpa`: a workload that sets `spec.replicas` while an autoscaler owns the count.
+
+use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use crate::finding::Severity;
+use crate::path;
+
+pub struct ReplicasWithHpa;
+
+static META: RuleMeta = RuleMeta {
+    name: "replicas-with-hpa",
+    group: Group::Replicas,
+    severity: Severity::Warning,
+    enabled: true,
+    summary: "a workload sets spec.replicas while an autoscaler targets it",
+    options: &[],
+    doc: include_str!("../../rules/replicas-with-hpa.md"),
+};
+
+impl Rule for ReplicasWithHpa {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        for w in &cx.index.workloads {
+            let Some(replicas) = w.replicas else { continue };
+            let Some(a) = cx.index.autoscaler_of(w) else {
+                continue;
+            };
+            out.report(
+                w.object,
+                path!["spec", "replicas"],
+                format!(
+                    "{} sets `replicas: {replicas}` but {} scales it",
+                    w.object.describe(),
+                    a.object.describe()
+                ),
+            )
+            .related(a.object, &path!["spec", "scaleTargetRef"], format!("{} targets it", a.object.describe()))
+            .help(format!(
+                "Remove `spec.replicas`: every apply resets the scale the autoscaler chose (its minimum, {}, applies instead); {OUTSIDE_FILES}",
+                a.min_replicas
+            ));
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! `rwo-volume-shared`: a Deployment whose pods would share a ReadWriteOnce volume.
+
+use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink, plural};
+use crate::finding::Severity;
+use crate::index::Index;
+use crate::model::{FieldPath, Object, Typed, Workload};
+
+pub struct RwoVolumeShared;
+
+static META: RuleMeta = RuleMeta {
+    name: "rwo-volume-shared",
+    group: Group::Rollout,
+    severity: Severity::Warning,
+    enabled: true,
+    summary: "a Deployment with 2+ replicas or a rolling update mounts a ReadWriteOnce claim",
+    options: &[],
+    doc: include_str!("../../rules/rwo-volume-shared.md"),
+};
+
+/// `(volume claimName path, claim)` for each volume of the pod that mounts a loaded
+/// PersistentVolumeClaim whose only access mode is ReadWriteOnce (or ReadWriteOncePod).
+pub(crate) fn rwo_claims<'a>(index: &Index<'a>, w: &Workload<'_>) -> Vec<(FieldPath, &'a Object)> {
+    let mut out = Vec::new();
+    for (i, v) in w.pod_spec.volumes.iter().flatten().enumerate() {
+        let Some(pvc) = &v.persistent_volume_claim else {
+            continue;
+        };
+        let claim = index
+            .find(
+                &w.object.namespace,
+                "PersistentVolumeClaim",
+                &pvc.claim_name,
+            )
+            .find(|c| {
+                let modes: Vec<&str> = c
+                    .raw
+                    .pointer("/spec/accessModes")
+                    .and_then(|m| m.as_array())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| m.as_str())
+                    .collect();
+                !modes.is_empty()
+                    && modes
+                        .iter()
+                        .all(|m| matches!(*m, "ReadWriteOnce" | "ReadWriteOncePod"))
+            });
+        if let Some(claim) = claim {
+            let path = w
+                .pod_spec_path()
+                .key("volumes")
+                .index(i)
+                .keys(&["persistentVolumeClaim", "claimName"]);
+            out.push((path, claim));
+        }
+    }
+    out
+}
+
+/// A Deployment's strategy type (`RollingUpdate` when unset).
+pub(crate) fn strategy_type(o: &Object) -> Option<&str> {
+    let Typed::Deployment(d) = &o.typed else {
+        return None;
+    };
+    Some(
+        d.spec
+            .strategy
+            .as_ref()
+            .and_then(|s| s.type_.as_deref())
+            .unwrap_or("RollingUpdate"),
+    )
+}
+
+impl Rule for RwoVolumeShared {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        for w in &cx.index.workloads {
+            let Some(strategy) = strategy_type(w.object) else {
+                continue;
+            };
+            let count = cx.index.effective_replicas(w).count;
+            let rolling = strategy == "RollingUpdate";
+            if count < 2 && !rolling {
+                continue;
+            }
+            for (path, claim) in rwo_claims(cx.index, w) {
+                let why = if count >= 2 {
+                    format!(
+                        "its {} cannot all mount it",
+                        plural(count, "replica", "replicas")
+                    )
+                } else {
+                    "a rolling update starts the new pod before the old one releases it".to_owned()
+                };
+                out.report(
+                    w.object,
+                    path,
+                    format!(
+                        "{} mounts ReadWriteOnce claim `{}`: {why}; pods on other nodes stay Pending",
+                        w.object.describe(),
+                        claim.name
+                    ),
+                )
+                .related(claim, &crate::path!["spec", "accessModes"], "ReadWriteOnce only")
+                .help(format!(
+                    "Use a StatefulSet with volumeClaimTemplates (one volume per pod), a ReadWriteMany claim, or `replicas: 1` with `strategy: Recreate`; {OUTSIDE_FILES}"
+                ));
+            }
+        }
+    }
+}

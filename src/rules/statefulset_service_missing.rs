@@ -1,0 +1,73 @@
+//! `statefulset-service-missing`: a StatefulSet whose governing headless Service is missing.
+
+use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use crate::finding::Severity;
+use crate::model::{Selector, Typed, display_labels};
+use crate::path;
+
+pub struct StatefulsetServiceMissing;
+
+static META: RuleMeta = RuleMeta {
+    name: "statefulset-service-missing",
+    group: Group::Rollout,
+    severity: Severity::Warning,
+    enabled: true,
+    summary: "a StatefulSet's serviceName names no headless Service selecting its pods",
+    options: &[],
+    doc: include_str!("../../rules/statefulset-service-missing.md"),
+};
+
+impl Rule for StatefulsetServiceMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        for w in &cx.index.workloads {
+            let Typed::StatefulSet(s) = &w.object.typed else {
+                continue;
+            };
+            let Some(name) = s.spec.service_name.as_deref().filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            let ns = w.object.namespace.as_str();
+            let services: Vec<_> = cx.index.find(ns, "Service", name).collect();
+            let problem = if services.is_empty() {
+                if !cx.index.is_complete(ns) {
+                    continue;
+                }
+                format!("no Service `{name}` in namespace `{ns}`")
+            } else {
+                let headless = services.iter().find_map(|o| match &o.typed {
+                    Typed::Service(svc) => svc
+                        .spec
+                        .as_ref()
+                        .filter(|s| s.cluster_ip.as_deref() == Some("None")),
+                    _ => None,
+                });
+                match headless {
+                    None => format!("Service `{name}` is not headless (`clusterIP: None`)"),
+                    Some(spec) => match &spec.selector {
+                        Some(sel) if !sel.is_empty() && w.is_selected_by(Selector::Map(sel)) => {
+                            continue;
+                        }
+                        Some(sel) if !sel.is_empty() => format!(
+                            "headless Service `{name}` selects `{}`, not the StatefulSet's pods `{}`",
+                            display_labels(sel),
+                            display_labels(w.labels)
+                        ),
+                        _ => format!("headless Service `{name}` has no selector"),
+                    },
+                }
+            };
+            out.report(
+                w.object,
+                path!["spec", "serviceName"],
+                format!("{} names governing Service `{name}`, but {problem}", w.object.describe()),
+            )
+            .help(format!(
+                "Add a Service `{name}` with `clusterIP: None` selecting the StatefulSet's pod labels: it gives each pod its stable DNS name; {OUTSIDE_FILES}"
+            ));
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! `unknown-field`: a field the kind's schema does not have (a typo, or a misplaced key).
+
+use std::sync::OnceLock;
+
+use super::{Context, Group, Rule, RuleMeta, Sink};
+use crate::finding::Severity;
+use crate::model::Seg;
+use crate::suggest;
+
+pub struct UnknownField;
+
+static META: RuleMeta = RuleMeta {
+    name: "unknown-field",
+    group: Group::Manifest,
+    severity: Severity::Warning,
+    enabled: true,
+    summary: "a known kind carries a field its schema does not have (typo such as `readinesProbe`)",
+    options: &[],
+    doc: include_str!("../../rules/unknown-field.md"),
+};
+
+/// Every field name of the Kubernetes API types (generated from k8s-openapi).
+fn field_names() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        include_str!("../model/k8s_field_names.txt")
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
+impl Rule for UnknownField {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        for o in cx.objects {
+            for path in &o.unknown_fields {
+                let Some(Seg::Key(key)) = path.0.last() else {
+                    continue;
+                };
+                let parent = crate::model::FieldPath(
+                    path.0.get(..path.0.len() - 1).unwrap_or_default().to_vec(),
+                );
+                let place = if parent.0.is_empty() {
+                    format!("{} {}", o.kind, "objects")
+                } else {
+                    format!("`{parent}`")
+                };
+                let known_elsewhere = field_names().contains(&key.as_ref());
+                let help = if known_elsewhere {
+                    format!(
+                        "`{key}` is a field elsewhere in the schema: check its indentation (it may belong one level up or down)"
+                    )
+                } else if let Some(hint) = suggest::hint(key, field_names().iter().copied()) {
+                    format!(
+                        "{hint} The API server drops unknown fields (or rejects them with --validate=strict), so this setting silently does not exist"
+                    )
+                } else {
+                    "Remove it or fix its name: the API server drops unknown fields, so this setting silently does not exist".to_owned()
+                };
+                out.report(
+                    o,
+                    path.clone(),
+                    format!("`{key}` is not a field of {place} in {}", o.describe()),
+                )
+                .help(help);
+            }
+        }
+    }
+}
