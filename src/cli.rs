@@ -47,6 +47,13 @@ pub struct CheckArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Write the `--format` output to this file, and print human output to stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Load these files or directories too, for cross-object references (a PDB, a Service, an
+    /// HPA), but report only on PATHs. For pre-commit: `kubeha check --context . changed.yaml`.
+    #[arg(long, value_name = "PATH")]
+    pub context: Vec<PathBuf>,
     /// Run only these rules (comma-separated); names an off-by-default rule to switch it on.
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub select: Vec<String>,
@@ -75,6 +82,12 @@ pub enum Format {
     Human,
     Concise,
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning, GitLab, Azure DevOps).
+    Sarif,
+    /// JUnit XML (test reports in most CI systems).
+    Junit,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,6 +10,8 @@ use ignore::WalkBuilder;
 #[derive(Debug, Clone)]
 pub enum Input {
     Path(PathBuf),
+    /// Loaded so cross-object rules can resolve references, but not reported on (`--context`).
+    Context(PathBuf),
     /// Standard input, already read, with the name findings should carry.
     Stdin {
         name: String,
@@ -20,8 +22,16 @@ pub enum Input {
 /// One file to lint.
 #[derive(Debug, Clone)]
 pub enum FileInput {
-    Disk { name: String, path: PathBuf },
-    Stdin { name: String, bytes: Vec<u8> },
+    Disk {
+        name: String,
+        path: PathBuf,
+        /// Only context: its findings are not reported.
+        context: bool,
+    },
+    Stdin {
+        name: String,
+        bytes: Vec<u8>,
+    },
 }
 
 impl FileInput {
@@ -29,6 +39,10 @@ impl FileInput {
         match self {
             FileInput::Disk { name, .. } | FileInput::Stdin { name, .. } => name,
         }
+    }
+
+    pub fn is_context(&self) -> bool {
+        matches!(self, FileInput::Disk { context: true, .. })
     }
 }
 
@@ -49,28 +63,37 @@ pub fn discover(inputs: &[Input]) -> (Vec<FileInput>, Vec<InputError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
-    for input in inputs {
-        match input {
-            Input::Stdin { name, bytes } => files.push(FileInput::Stdin {
-                name: name.clone(),
-                bytes: bytes.clone(),
+    // Files to report on first, so a file that is also in a context directory stays reported.
+    let reported = inputs.iter().filter(|i| !matches!(i, Input::Context(_)));
+    let context = inputs.iter().filter(|i| matches!(i, Input::Context(_)));
+    for input in reported.chain(context) {
+        let (path, is_context) = match input {
+            Input::Stdin { name, bytes } => {
+                files.push(FileInput::Stdin {
+                    name: name.clone(),
+                    bytes: bytes.clone(),
+                });
+                continue;
+            }
+            Input::Path(path) => (path, false),
+            Input::Context(path) => (path, true),
+        };
+        match std::fs::metadata(path) {
+            Err(e) => errors.push(InputError {
+                path: path.display().to_string(),
+                message: e.to_string(),
             }),
-            Input::Path(path) => match std::fs::metadata(path) {
-                Err(e) => errors.push(InputError {
-                    path: path.display().to_string(),
-                    message: e.to_string(),
-                }),
-                // A file named explicitly is linted whatever its extension.
-                Ok(meta) if !meta.is_dir() => {
-                    if seen.insert(path.clone()) {
-                        files.push(FileInput::Disk {
-                            name: path.display().to_string(),
-                            path: path.clone(),
-                        });
-                    }
+            // A file named explicitly is linted whatever its extension.
+            Ok(meta) if !meta.is_dir() => {
+                if seen.insert(path.clone()) {
+                    files.push(FileInput::Disk {
+                        name: path.display().to_string(),
+                        path: path.clone(),
+                        context: is_context,
+                    });
                 }
-                Ok(_) => walk(path, &mut files, &mut errors, &mut seen),
-            },
+            }
+            Ok(_) => walk(path, is_context, &mut files, &mut errors, &mut seen),
         }
     }
     (files, errors)
@@ -78,6 +101,7 @@ pub fn discover(inputs: &[Input]) -> (Vec<FileInput>, Vec<InputError>) {
 
 fn walk(
     dir: &Path,
+    context: bool,
     files: &mut Vec<FileInput>,
     errors: &mut Vec<InputError>,
     seen: &mut HashSet<PathBuf>,
@@ -96,6 +120,7 @@ fn walk(
                     files.push(FileInput::Disk {
                         name: path.display().to_string(),
                         path: path.to_owned(),
+                        context,
                     });
                 }
             }

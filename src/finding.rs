@@ -69,4 +69,34 @@ pub struct Finding {
     /// Field path inside the object, when the finding is about a field.
     pub path: Option<FieldPath>,
     pub related: Vec<Related>,
+    /// The file a person edits, when the document says (`# Source: chart/templates/web.yaml`,
+    /// as `helm template` prints); lines and columns still count in the rendered input.
+    pub origin: Option<String>,
+}
+
+impl Finding {
+    /// A fingerprint that survives unrelated edits: rule + object identity + field path, never
+    /// line numbers. Findings without an object (syntax errors) fall back to file + message.
+    pub fn fingerprint(&self, file_name: &str) -> String {
+        let identity = match (&self.object, &self.path) {
+            (Some(o), path) => format!(
+                "{}\0{}\0{}\0{}\0{}\0{}",
+                self.rule,
+                crate::model::api_group(&o.api_version),
+                o.kind,
+                o.namespace.as_deref().unwrap_or(""),
+                o.name,
+                path.as_ref().map(ToString::to_string).unwrap_or_default()
+            ),
+            (None, _) => format!("{}\0{file_name}\0{}", self.rule, self.message),
+        };
+        format!("{:016x}", fnv1a(identity.as_bytes()))
+    }
+}
+
+/// FNV-1a, 64 bit: stable across versions and platforms (unlike std's `DefaultHasher`).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

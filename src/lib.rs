@@ -39,6 +39,12 @@ pub struct Report {
     pub input_errors: Vec<InputError>,
     pub documents: usize,
     pub objects: usize,
+    /// Per file: loaded only as `--context` (not reported on).
+    pub context: Vec<bool>,
+    /// Every object of the reported files, for formats that list what was checked (JUnit).
+    pub object_refs: Vec<(usize, ObjectRef)>,
+    /// The rules that ran, in registry order.
+    pub rules_run: Vec<&'static str>,
 }
 
 impl Report {
@@ -47,6 +53,11 @@ impl Report {
             .iter()
             .filter(|f| f.severity == severity)
             .count()
+    }
+
+    /// Files reported on (not `--context` only).
+    pub fn linted_files(&self) -> usize {
+        self.context.iter().filter(|c| !**c).count()
     }
 }
 
@@ -87,6 +98,8 @@ impl LoadProblems {
 
 struct LoadedFile {
     source: Arc<SourceFile>,
+    /// `(document, template path)` from `# Source:` comments.
+    origins: Vec<(usize, String)>,
     objects: Vec<Object>,
     problems: LoadProblems,
     documents: usize,
@@ -116,15 +129,24 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
     let mut report = Report::default();
     let mut objects = Vec::new();
     let mut problems = LoadProblems::default();
-    for file in loaded {
+    let mut origins = std::collections::HashMap::new();
+    for (i, (file, input)) in loaded.into_iter().zip(&files).enumerate() {
         report.files.push(file.source);
+        report.context.push(input.is_context());
+        origins.extend(file.origins.into_iter().map(|(doc, name)| ((i, doc), name)));
         report.documents += file.documents;
         objects.extend(file.objects);
         problems.extend(file.problems);
         input_errors.extend(file.error);
     }
-    report.objects = objects.len();
     report.input_errors = input_errors;
+    let is_context = |file: usize| report.context.get(file).copied().unwrap_or(false);
+    report.object_refs = objects
+        .iter()
+        .filter(|o| !is_context(o.file))
+        .map(|o| (o.file, rules::object_ref(o)))
+        .collect();
+    report.objects = report.object_refs.len();
 
     let index = Index::new(&objects, &problems.broken, !problems.yaml.is_empty());
     let mut findings: Vec<Finding> = RULES
@@ -146,6 +168,17 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
         })
         .flatten()
         .collect();
+    report.rules_run = RULES
+        .iter()
+        .map(|r| r.meta().name)
+        .filter(|name| config.is_enabled(name))
+        .collect();
+    findings.retain(|f| !report.context.get(f.file).copied().unwrap_or(false));
+    for f in &mut findings {
+        if let Some(o) = &f.object {
+            f.origin = origins.get(&(f.file, o.document)).cloned();
+        }
+    }
     findings.sort_by(|a, b| {
         (a.file, a.span.start, a.rule, &a.message, a.span.end).cmp(&(
             b.file,
@@ -209,6 +242,7 @@ fn load_file(file: usize, input: &FileInput, config: &Config) -> LoadedFile {
             ));
             return LoadedFile {
                 source: SourceFile::new(name, String::new()),
+                origins: Vec::new(),
                 objects: Vec::new(),
                 problems,
                 documents: 0,
@@ -218,6 +252,7 @@ fn load_file(file: usize, input: &FileInput, config: &Config) -> LoadedFile {
         Err(message) => {
             return LoadedFile {
                 source: SourceFile::new(name.clone(), String::new()),
+                origins: Vec::new(),
                 objects: Vec::new(),
                 problems,
                 documents: 0,
@@ -246,6 +281,7 @@ fn load_file(file: usize, input: &FileInput, config: &Config) -> LoadedFile {
             ));
             return LoadedFile {
                 source: SourceFile::new(name, text),
+                origins: Vec::new(),
                 objects: Vec::new(),
                 problems,
                 documents: 1,
@@ -260,11 +296,17 @@ fn load_file(file: usize, input: &FileInput, config: &Config) -> LoadedFile {
         .yaml
         .extend(loaded.errors.into_iter().map(|e| (file, e)));
     let mut objects = Vec::new();
+    let origins = loaded
+        .documents
+        .iter()
+        .filter_map(|d| Some((d.index, d.source_name.clone()?)))
+        .collect();
     for doc in loaded.documents {
         objects_of(file, doc, &source.text, config, &mut objects, &mut problems);
     }
     LoadedFile {
         source,
+        origins,
         objects,
         problems,
         documents,

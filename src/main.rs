@@ -106,23 +106,22 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
             inputs.push(Input::Path(path.clone()));
         }
     }
+    inputs.extend(args.context.iter().cloned().map(Input::Context));
     let report = lint(&inputs, &config);
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    match args.format {
-        Format::Human => {
-            let options = HumanOptions {
-                color: use_color(),
-                width: std::env::var("COLUMNS")
-                    .ok()
-                    .and_then(|c| c.parse().ok())
-                    .unwrap_or(100),
-            };
-            render::human(&report, options, &mut out)?;
+    match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+            })?;
+            let mut file = BufWriter::new(file);
+            render_to(&report, args.format, &mut file)?;
+            file.flush()?;
+            render_to(&report, Format::Human, &mut out)?;
         }
-        Format::Concise => render::concise(&report, &mut out)?,
-        Format::Json => render::json(&report, &mut out)?,
+        None => render_to(&report, args.format, &mut out)?,
     }
     out.flush()?;
     drop(out);
@@ -146,6 +145,26 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn render_to(report: &kubeha::Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => {
+            let options = HumanOptions {
+                color: use_color(),
+                width: std::env::var("COLUMNS")
+                    .ok()
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(100),
+            };
+            render::human(report, options, out)
+        }
+        Format::Concise => render::concise(report, out),
+        Format::Json => render::json(report, out),
+        Format::Sarif => render::sarif(report, out),
+        Format::Junit => render::junit(report, out),
+        Format::Github => render::github(report, out),
+    }
 }
 
 fn list_rules(format: ListFormat) -> io::Result<()> {

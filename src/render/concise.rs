@@ -11,7 +11,7 @@ pub fn concise(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            file_name(report, f.file),
+            file_name(report, f),
             start.line,
             start.column,
             f.severity,

@@ -200,7 +200,7 @@ pub fn human(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io:
 
 /// `Found 3 problems (1 error, 2 warnings, 0 info) in 2 files, 7 objects.`
 pub fn summary(report: &Report) -> String {
-    let files = crate::rules::plural(report.files.len(), "file", "files");
+    let files = crate::rules::plural(report.linted_files(), "file", "files");
     let objects = crate::rules::plural(report.objects, "object", "objects");
     if report.findings.is_empty() {
         return format!("No problems found in {files} ({objects}).");

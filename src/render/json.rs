@@ -74,7 +74,7 @@ pub fn json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 severity: f.severity.as_str(),
                 message: &f.message,
                 help: f.help.as_deref(),
-                file: file_name(report, f.file),
+                file: file_name(report, f),
                 line: start.line,
                 column: start.column,
                 end_line: end.line,
@@ -95,7 +95,10 @@ pub fn json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                             .get(r.file)
                             .map(|file| file.line_col(r.span.start));
                         JsonRelated {
-                            file: file_name(report, r.file),
+                            file: report
+                                .files
+                                .get(r.file)
+                                .map_or("", |file| file.name.as_str()),
                             line: at.map_or(1, |a| a.line),
                             column: at.map_or(1, |a| a.column),
                             message: &r.message,
@@ -109,7 +112,7 @@ pub fn json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         version: 1,
         findings,
         summary: Summary {
-            files: report.files.len(),
+            files: report.linted_files(),
             documents: report.documents,
             objects: report.objects,
             findings: Counts {

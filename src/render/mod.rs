@@ -1,12 +1,18 @@
 //! Output formats. Every emitter reads the same sorted [`Report`](crate::Report).
 
 mod concise;
+mod github;
 mod human;
 mod json;
+mod junit;
+mod sarif;
 
 pub use concise::concise;
+pub use github::github;
 pub use human::{HumanOptions, human};
 pub use json::json;
+pub use junit::junit;
+pub use sarif::sarif;
 
 use crate::Report;
 use crate::finding::Finding;
@@ -20,6 +26,12 @@ pub fn range(report: &Report, f: &Finding) -> (LineCol, LineCol) {
     })
 }
 
-pub fn file_name(report: &Report, file: usize) -> &str {
-    report.files.get(file).map_or("", |f| f.name.as_str())
+/// The name a finding is reported under: its `# Source:` template, else its file.
+pub fn file_name<'r>(report: &'r Report, f: &'r Finding) -> &'r str {
+    f.origin.as_deref().unwrap_or_else(|| {
+        report
+            .files
+            .get(f.file)
+            .map_or("", |file| file.name.as_str())
+    })
 }

@@ -249,6 +249,7 @@ impl<'a> Sink<'a> {
             object: Some(object_ref(object)),
             path: Some(path),
             related: Vec::new(),
+            origin: None,
         })
     }
 
@@ -270,6 +271,7 @@ impl<'a> Sink<'a> {
             object,
             path: None,
             related: Vec::new(),
+            origin: None,
         })
     }
 

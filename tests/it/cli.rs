@@ -409,3 +409,93 @@ fn kubernetes_version_targets_deprecated_api() {
         run_with(&[])
     );
 }
+
+#[test]
+fn helm_source_comments_name_the_template_in_every_format() {
+    let rendered = format!(
+        "---\n# Source: shop/templates/web.yaml\n{SINGLE}---\n# Source: shop/templates/other.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\n"
+    );
+    let run_format = |format: &str| {
+        let mut child = kubeha()
+            .args([
+                "check",
+                "--no-config",
+                "--select",
+                "single-replica",
+                "--format",
+                format,
+                "--stdin-filename",
+                "rendered.yaml",
+                "-",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(rendered.as_bytes())
+            .unwrap();
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(code(&o), 1);
+        stdout(&o)
+    };
+    assert!(
+        run_format("concise").starts_with("shop/templates/web.yaml:9:3: warning[single-replica]"),
+        "{}",
+        run_format("concise")
+    );
+    assert!(run_format("json").contains(r#""file": "shop/templates/web.yaml""#));
+    assert!(run_format("github").contains("file=shop/templates/web.yaml,"));
+    assert!(run_format("sarif").contains(r#""uri": "shop/templates/web.yaml""#));
+}
+
+#[test]
+fn context_resolves_references_but_reports_only_the_given_files() {
+    let dir = scratch("context");
+    let deploy = SINGLE.replace("replicas: 1", "replicas: 3");
+    std::fs::write(dir.join("deploy.yaml"), &deploy).unwrap();
+    let pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec:\n  minAvailable: 5\n  selector: {matchLabels: {app: web}}\n";
+    std::fs::write(dir.join("pdb.yaml"), pdb).unwrap();
+    let o = kubeha()
+        .current_dir(&dir)
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "concise",
+            "--select",
+            "missing-pdb,pdb-blocks-eviction",
+            "--context",
+            ".",
+            "deploy.yaml",
+        ])
+        .output()
+        .unwrap();
+    // The PDB in the context protects the Deployment, and its own problem is not reported.
+    assert_eq!(stdout(&o), "", "{}", stderr(&o));
+    assert_eq!(code(&o), 0);
+    let o = kubeha()
+        .current_dir(&dir)
+        .args([
+            "check",
+            "--no-config",
+            "--format",
+            "json",
+            "--select",
+            "pdb-blocks-eviction",
+            "--context",
+            ".",
+            "pdb.yaml",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["findings"][0]["rule"], "pdb-blocks-eviction");
+    assert_eq!(
+        v["summary"]["files"], 1,
+        "context files are not counted as linted"
+    );
+}

@@ -9,6 +9,7 @@
 mod cli;
 mod corpus;
 mod fixtures;
+mod formats;
 mod registry;
 
 use std::path::{Path, PathBuf};

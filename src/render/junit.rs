@@ -1,0 +1,114 @@
+//! JUnit XML: one test case per object and rule that ran; findings are failures.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::{file_name, range};
+use crate::Report;
+use crate::finding::Finding;
+
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // XML 1.0 forbids most control characters, even escaped.
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `Deployment/shop/web`, or the file for findings without an object.
+fn case_class(kind: &str, namespace: Option<&str>, name: &str) -> String {
+    match namespace {
+        Some(ns) => format!("{kind}/{ns}/{name}"),
+        None => format!("{kind}/{name}"),
+    }
+}
+
+pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    // file → (class, rule) → failures
+    let mut suites: BTreeMap<&str, BTreeMap<(String, &str), Vec<&Finding>>> = BTreeMap::new();
+    for (file, o) in &report.object_refs {
+        let name = report.files.get(*file).map_or("", |f| f.name.as_str());
+        let cases = suites.entry(name).or_default();
+        let class = case_class(&o.kind, o.namespace.as_deref(), &o.name);
+        for rule in &report.rules_run {
+            cases.entry((class.clone(), rule)).or_default();
+        }
+    }
+    for f in &report.findings {
+        let class = f.object.as_ref().map_or_else(
+            || "(file)".to_owned(),
+            |o| case_class(&o.kind, o.namespace.as_deref(), &o.name),
+        );
+        suites
+            .entry(file_name(report, f))
+            .or_default()
+            .entry((class, f.rule))
+            .or_default()
+            .push(f);
+    }
+    let tests: usize = suites.values().map(BTreeMap::len).sum();
+    let failures: usize = suites
+        .values()
+        .flat_map(BTreeMap::values)
+        .filter(|v| !v.is_empty())
+        .count();
+    let mut s = String::new();
+    let _ = writeln!(s, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    let _ = writeln!(
+        s,
+        r#"<testsuites name="kubeha" tests="{tests}" failures="{failures}">"#
+    );
+    for (file, cases) in &suites {
+        let failed = cases.values().filter(|v| !v.is_empty()).count();
+        let _ = writeln!(
+            s,
+            r#"  <testsuite name="{}" tests="{}" failures="{failed}">"#,
+            xml(file),
+            cases.len()
+        );
+        for ((class, rule), found) in cases {
+            let _ = write!(
+                s,
+                r#"    <testcase name="{}" classname="{}""#,
+                xml(rule),
+                xml(class)
+            );
+            if found.is_empty() {
+                let _ = writeln!(s, "/>");
+                continue;
+            }
+            let _ = writeln!(s, ">");
+            for f in found {
+                let (start, _) = range(report, f);
+                let _ = writeln!(
+                    s,
+                    r#"      <failure type="{}" message="{}">{}:{}:{}: {}{}</failure>"#,
+                    f.severity,
+                    xml(&f.message),
+                    xml(file_name(report, f)),
+                    start.line,
+                    start.column,
+                    xml(&f.message),
+                    f.help
+                        .as_deref()
+                        .map(|h| format!("\n{}", xml(h)))
+                        .unwrap_or_default()
+                );
+            }
+            let _ = writeln!(s, "    </testcase>");
+        }
+        let _ = writeln!(s, "  </testsuite>");
+    }
+    let _ = writeln!(s, "</testsuites>");
+    out.write_all(s.as_bytes())
+}
