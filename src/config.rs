@@ -94,7 +94,25 @@ pub struct Config {
     pub limits: Limits,
     /// The file it was read from, if any.
     pub path: Option<PathBuf>,
+    /// The config file's text, so `unused-suppression` can point into it.
+    pub source: Option<Arc<SourceFile>>,
+    /// `ignore:` entries, for files and objects that cannot be annotated (vendored charts).
+    pub ignores: Vec<IgnoreEntry>,
     rules: HashMap<&'static str, RuleSettings>,
+}
+
+/// One `ignore:` entry: which files and objects, which rules, and why.
+#[derive(Clone, Debug)]
+pub struct IgnoreEntry {
+    pub path: Option<globset::GlobMatcher>,
+    pub kind: Option<globset::GlobMatcher>,
+    pub namespace: Option<globset::GlobMatcher>,
+    pub name: Option<globset::GlobMatcher>,
+    /// `None`: every rule.
+    pub rules: Option<Vec<String>>,
+    pub reason: String,
+    /// Where the entry is in the config file.
+    pub span: crate::source::Span,
 }
 
 impl Default for Config {
@@ -104,6 +122,8 @@ impl Default for Config {
             kubernetes_version: LATEST_KUBERNETES,
             limits: Limits::default(),
             path: None,
+            source: None,
+            ignores: Vec::new(),
             rules: rules::RULES
                 .iter()
                 .map(|r| (r.meta().name, RuleSettings::defaults(r.meta())))
@@ -173,9 +193,9 @@ impl Config {
     /// Parses config text; every error points at the offending key or value.
     pub fn parse(name: &str, text: &str) -> Result<Self, ConfigError> {
         let file = SourceFile::new(name.to_owned(), text.to_owned());
+        let file_arc = Arc::clone(&file);
         let loaded = load_str(&file.text, &file.lines, &Limits::default());
         let checker = Checker { file: &file };
-        let file = &file;
         if let Some(e) = loaded.errors.first() {
             return Err(checker.at(
                 crate::source::Span::new(e.span.start, e.span.end),
@@ -213,27 +233,21 @@ impl Config {
                     }
                 },
                 "kubernetes-version" => {
-                    // `1.30` reads as a float under YAML 1.1: accept both spellings.
-                    let text = match value {
-                        Value::String(s) => s.clone(),
-                        // The number 1.3 was written `1.30`: read what was written.
-                        Value::Number(_) => at
-                            .node(&doc.root, &doc.spans)
-                            .map(|n| file.slice(n.value).to_owned())
-                            .unwrap_or_default(),
-                        _ => String::new(),
+                    config.kubernetes_version = parse_version_value(&checker, doc, &at, value)?;
+                }
+                "ignore" => {
+                    let Value::Array(entries) = value else {
+                        return Err(checker.error(
+                            doc,
+                            &at,
+                            "`ignore` must be a list of entries",
+                            "expected a list",
+                            Some(IGNORE_HELP.to_owned()),
+                        ));
                     };
-                    match parse_kubernetes_version(&text) {
-                        Some(v) => config.kubernetes_version = v,
-                        None => {
-                            return Err(checker.error(
-                                doc,
-                                &at,
-                                "`kubernetes-version` must look like \"1.30\"",
-                                "expected a version",
-                                Some("quote it: `kubernetes-version: \"1.30\"`".to_owned()),
-                            ));
-                        }
+                    for (i, entry) in entries.iter().enumerate() {
+                        let entry = parse_ignore(&checker, doc, &at.clone().index(i), entry)?;
+                        config.ignores.push(entry);
                     }
                 }
                 "rules" => {
@@ -256,13 +270,14 @@ impl Config {
                         &at,
                         &format!("unknown config key `{other}`"),
                         "unknown key",
-                        suggest::hint(other, ["default-namespace", "kubernetes-version", "rules"]).or_else(|| {
-                            Some("known keys: `default-namespace`, `kubernetes-version`, `rules`".to_owned())
+                        suggest::hint(other, ["default-namespace", "kubernetes-version", "ignore", "rules"]).or_else(|| {
+                            Some("known keys: `default-namespace`, `kubernetes-version`, `ignore`, `rules`".to_owned())
                         }),
                     ));
                 }
             }
         }
+        config.source = Some(Arc::clone(&file_arc));
         Ok(config)
     }
 
@@ -426,6 +441,142 @@ fn expected_type(option: &OptionMeta) -> &'static str {
         OptionDefault::Int(_) => "a non-negative integer",
         OptionDefault::Strings(_) => "a list of strings",
     }
+}
+
+/// `kubernetes-version: "1.30"`. An unquoted `1.30` is the float 1.3 under YAML 1.1: read what
+/// was written.
+fn parse_version_value(
+    checker: &Checker<'_>,
+    doc: &crate::source::Document,
+    at: &FieldPath,
+    value: &Value,
+) -> Result<(u32, u32), ConfigError> {
+    let text = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(_) => at
+            .node(&doc.root, &doc.spans)
+            .map(|n| checker.file.slice(n.value).to_owned())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    parse_kubernetes_version(&text).ok_or_else(|| {
+        checker.error(
+            doc,
+            at,
+            "`kubernetes-version` must look like \"1.30\"",
+            "expected a version",
+            Some("quote it: `kubernetes-version: \"1.30\"`".to_owned()),
+        )
+    })
+}
+
+const IGNORE_HELP: &str =
+    "e.g. `ignore: [{ path: \"vendor/**\", rules: [single-replica], reason: \"vendored chart\" }]`";
+
+const IGNORE_KEYS: &[&str] = &["path", "kind", "namespace", "name", "rules", "reason"];
+
+fn parse_ignore(
+    checker: &Checker<'_>,
+    doc: &crate::source::Document,
+    at: &FieldPath,
+    entry: &Value,
+) -> Result<IgnoreEntry, ConfigError> {
+    let Value::Object(map) = entry else {
+        return Err(checker.error(
+            doc,
+            at,
+            "an `ignore` entry must be a mapping",
+            "expected a mapping",
+            Some(IGNORE_HELP.to_owned()),
+        ));
+    };
+    let mut out = IgnoreEntry {
+        path: None,
+        kind: None,
+        namespace: None,
+        name: None,
+        rules: None,
+        reason: String::new(),
+        span: crate::source::Span::default(),
+    };
+    out.span = key_span(&doc.root, &doc.spans, at, &checker.file.text);
+    for (key, value) in map {
+        let key_at = at.clone().key(key.clone());
+        match key.as_str() {
+            "path" | "kind" | "namespace" | "name" => {
+                let glob = value
+                    .as_str()
+                    .and_then(|g| globset::Glob::new(g).ok())
+                    .map(|g| g.compile_matcher())
+                    .ok_or_else(|| {
+                        checker.error(
+                            doc,
+                            &key_at,
+                            &format!("`{key}` must be a glob string"),
+                            "expected a glob",
+                            None,
+                        )
+                    })?;
+                match key.as_str() {
+                    "path" => out.path = Some(glob),
+                    "kind" => out.kind = Some(glob),
+                    "namespace" => out.namespace = Some(glob),
+                    _ => out.name = Some(glob),
+                }
+            }
+            "rules" => {
+                let Value::Array(items) = value else {
+                    return Err(checker.error(
+                        doc,
+                        &key_at,
+                        "`rules` must be a list of rule names",
+                        "expected a list",
+                        None,
+                    ));
+                };
+                let mut names = Vec::new();
+                for (j, item) in items.iter().enumerate() {
+                    let name = item.as_str().unwrap_or("");
+                    if rules::find(name).is_none() {
+                        return Err(checker.error(
+                            doc,
+                            &key_at.clone().index(j),
+                            &format!("unknown rule `{name}`"),
+                            "unknown rule",
+                            Some(
+                                suggest::hint(name, rules::names()).unwrap_or_else(|| {
+                                    "`kubeha rules` lists every rule".to_owned()
+                                }),
+                            ),
+                        ));
+                    }
+                    names.push(name.to_owned());
+                }
+                out.rules = Some(names);
+            }
+            "reason" => value.as_str().unwrap_or("").clone_into(&mut out.reason),
+            other => {
+                return Err(checker.error(
+                    doc,
+                    &key_at,
+                    &format!("unknown key `{other}` in an `ignore` entry"),
+                    "unknown key",
+                    suggest::hint(other, IGNORE_KEYS.iter().copied())
+                        .or_else(|| Some(format!("keys: {}", IGNORE_KEYS.join(", ")))),
+                ));
+            }
+        }
+    }
+    if out.path.is_none() && out.kind.is_none() && out.namespace.is_none() && out.name.is_none() {
+        return Err(checker.error(
+            doc,
+            at,
+            "an `ignore` entry needs `path`, `kind`, `namespace` or `name`",
+            "matches everything",
+            Some(IGNORE_HELP.to_owned()),
+        ));
+    }
+    Ok(out)
 }
 
 const LEVELS: &str = "use one of: off, on, error, warning, info";

@@ -12,6 +12,7 @@ pub mod render;
 pub mod rules;
 pub mod source;
 pub mod suggest;
+pub mod suppress;
 
 use std::sync::Arc;
 
@@ -45,6 +46,8 @@ pub struct Report {
     pub object_refs: Vec<(usize, ObjectRef)>,
     /// The rules that ran, in registry order.
     pub rules_run: Vec<&'static str>,
+    /// Not findings, but worth saying (a suppression without a reason).
+    pub warnings: Vec<String>,
 }
 
 impl Report {
@@ -179,6 +182,23 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
             f.origin = origins.get(&(f.file, o.document)).cloned();
         }
     }
+    // The config file joins the file list so unused `ignore:` entries can point into it.
+    let config_file = config.source.as_ref().map(|source| {
+        report.files.push(Arc::clone(source));
+        report.context.push(true);
+        report.files.len() - 1
+    });
+    let outcome = suppress::apply(
+        &mut findings,
+        &objects,
+        &report.files,
+        config_file,
+        &report.context,
+        config,
+        &report.rules_run,
+    );
+    findings.extend(outcome.unused);
+    report.warnings = outcome.warnings;
     findings.sort_by(|a, b| {
         (a.file, a.span.start, a.rule, &a.message, a.span.end).cmp(&(
             b.file,

@@ -127,6 +127,9 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     drop(out);
 
     let mut stderr = io::stderr().lock();
+    for w in &report.warnings {
+        writeln!(stderr, "kubeha: warning: {w}")?;
+    }
     for e in &report.input_errors {
         writeln!(stderr, "kubeha: error: {}: {}", e.path, e.message)?;
     }

@@ -42,6 +42,7 @@ mod single_replica;
 mod statefulset_service_missing;
 mod unknown_field;
 mod unsafe_rollout_strategy;
+mod unused_suppression;
 
 use std::fmt;
 use std::sync::Arc;
@@ -161,6 +162,7 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_memory_limit::MissingMemoryLimit,
     &missing_cpu_limit::MissingCpuLimit,
     &mutable_image_tag::MutableImageTag,
+    &unused_suppression::UnusedSuppression,
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {

@@ -357,7 +357,19 @@ fn parse_text(
             Ok(ok) => ok,
             Err(e) => return (documents, Some(scan_failure(&e))),
         };
-        match builder.event(event, offsets.span(text, span)) {
+        let mut span = offsets.span(text, span);
+        if let Event::Scalar(_, style @ (ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted), ..) =
+            &event
+            && let Some(end) = quoted_end(
+                text,
+                span.start as usize - offsets.base,
+                *style == ScalarStyle::DoubleQuoted,
+            )
+        {
+            // saphyr ends a quoted scalar's span after trailing blanks and comments.
+            span.end = (offsets.base + end) as u32;
+        }
+        match builder.event(event, span) {
             Ok(Some(mut doc)) => {
                 if documents.is_empty() {
                     doc.source_name = source_name.cloned();
@@ -368,6 +380,30 @@ fn parse_text(
             Err(err) => return (documents, Some(Failure::Located(err))),
         }
     }
+}
+
+/// The byte offset just past the closing quote of the quoted scalar starting at `start`.
+fn quoted_end(text: &str, start: usize, double: bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = if double { b'"' } else { b'\'' };
+    if bytes.get(start) != Some(&quote) {
+        return None;
+    }
+    let mut i = start + 1;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\\' if double => i += 2,
+            b if b == quote => {
+                if !double && bytes.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                } else {
+                    return Some(i + 1);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn scan_failure(e: &ScanError) -> Failure {
@@ -998,6 +1034,15 @@ mod tests {
             "{}",
             f.errors[0].message
         );
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        let text = "a: \"x\\\"y\"  # c\nb: 'it''s'  # d\n";
+        let f = load(text);
+        let doc = &f.documents[0];
+        assert_eq!(at(text, doc, &crate::path!["a"]), "a: \"x\\\"y\"");
+        assert_eq!(at(text, doc, &crate::path!["b"]), "b: 'it''s'");
     }
 
     #[test]

@@ -499,3 +499,123 @@ fn context_resolves_references_but_reports_only_the_given_files() {
         "context files are not counted as linted"
     );
 }
+
+/// Findings as `line:rule` pairs, for the suppression tests.
+fn findings_of(dir: &Path, file: &str, config: Option<&str>) -> Vec<String> {
+    let mut cmd = kubeha();
+    cmd.current_dir(dir).args(["check", "--format", "json"]);
+    match config {
+        Some(c) => {
+            std::fs::write(dir.join("cfg.yaml"), c).unwrap();
+            cmd.args(["--config", "cfg.yaml"]);
+        }
+        None => {
+            cmd.arg("--no-config");
+        }
+    }
+    let o = cmd.arg(file).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{}:{}", f["line"], f["rule"].as_str().unwrap()))
+        .collect()
+}
+
+#[test]
+fn suppressions_remove_exactly_the_suppressed_finding() {
+    let dir = scratch("suppress");
+    let base = SINGLE.replace("image: nginx:1.27", "image: nginx:1.27.2\n          resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}\n          readinessProbe: {tcpSocket: {port: 80}}\n          livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 10}");
+    std::fs::write(dir.join("plain.yaml"), &base).unwrap();
+    assert_eq!(findings_of(&dir, "plain.yaml", None), ["7:single-replica"]);
+
+    // Annotation on the object.
+    let annotated = base.replace("  name: web\n", "  name: web\n  annotations:\n    ignore.kubeha.io/single-replica: \"leader-elected singleton\"\n");
+    std::fs::write(dir.join("annotated.yaml"), annotated).unwrap();
+    assert_eq!(
+        findings_of(&dir, "annotated.yaml", None),
+        Vec::<String>::new()
+    );
+
+    // Comment on the line, and on the line above.
+    let trailing = base.replace(
+        "  replicas: 1",
+        "  replicas: 1  # kubeha: ignore[single-replica] batch-style singleton",
+    );
+    std::fs::write(dir.join("trailing.yaml"), trailing).unwrap();
+    assert_eq!(
+        findings_of(&dir, "trailing.yaml", None),
+        Vec::<String>::new()
+    );
+    let above = base.replace(
+        "  replicas: 1",
+        "  # kubeha: ignore[single-replica] batch-style singleton\n  replicas: 1",
+    );
+    std::fs::write(dir.join("above.yaml"), above).unwrap();
+    assert_eq!(findings_of(&dir, "above.yaml", None), Vec::<String>::new());
+
+    // A comment for another rule suppresses nothing and is itself reported.
+    let wrong = base.replace(
+        "  replicas: 1",
+        "  replicas: 1  # kubeha: ignore[missing-pdb] wrong rule",
+    );
+    std::fs::write(dir.join("wrong.yaml"), wrong).unwrap();
+    assert_eq!(
+        findings_of(&dir, "wrong.yaml", None),
+        ["7:single-replica", "7:unused-suppression"]
+    );
+
+    // Peer annotations (kube-score) map onto kubeha rules.
+    let peer = base.replace("  name: web\n", "  name: web\n  annotations:\n    polaris.fairwinds.com/deploymentMissingReplicas-exempt: \"true\"\n");
+    std::fs::write(dir.join("peer.yaml"), peer).unwrap();
+    assert_eq!(findings_of(&dir, "peer.yaml", None), Vec::<String>::new());
+
+    // Config `ignore:` entries by path or by object.
+    let by_path =
+        "ignore:\n  - path: \"plain.*\"\n    rules: [single-replica]\n    reason: vendored\n";
+    assert_eq!(
+        findings_of(&dir, "plain.yaml", Some(by_path)),
+        Vec::<String>::new()
+    );
+    let by_object = "ignore:\n  - kind: Deploy*\n    name: web\n    reason: vendored\n";
+    assert_eq!(
+        findings_of(&dir, "plain.yaml", Some(by_object)),
+        Vec::<String>::new()
+    );
+    let unused = "ignore:\n  - name: other\n    reason: stale\n";
+    assert_eq!(
+        findings_of(&dir, "plain.yaml", Some(unused)),
+        ["7:single-replica", "2:unused-suppression"]
+    );
+}
+
+#[test]
+fn a_suppression_without_reason_warns() {
+    let dir = scratch("noreason");
+    std::fs::write(
+        dir.join("web.yaml"),
+        SINGLE.replace(
+            "  replicas: 1",
+            "  replicas: 1  # kubeha: ignore[single-replica]",
+        ),
+    )
+    .unwrap();
+    let o = kubeha()
+        .current_dir(&dir)
+        .args([
+            "check",
+            "--no-config",
+            "--select",
+            "single-replica",
+            "web.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0);
+    assert!(
+        stderr(&o).contains("kubeha: warning: web.yaml:7: comment gives no reason"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,0 +1,483 @@
+//! Suppressions, applied after the rules run (never inside a rule): object annotations, YAML
+//! comments, config `ignore:` entries, and the peer linters' annotations for teams migrating.
+//! A suppression that matched nothing is itself reported (`unused-suppression`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::model::{FieldPath, Object, resolve};
+use crate::rules::object_ref;
+use crate::source::{SourceFile, Span};
+
+/// Peer linters' check names → kubeha rules (documented in the README).
+#[rustfmt::skip]
+pub const PEER_CHECKS: &[(&str, &str, &[&str])] = &[
+    // kube-linter: `ignore-check.kube-linter.io/<check>`
+    ("kube-linter", "minimum-three-replicas", &["single-replica"]),
+    ("kube-linter", "no-liveness-probe", &["missing-liveness-probe"]),
+    ("kube-linter", "no-readiness-probe", &["missing-readiness-probe"]),
+    ("kube-linter", "latest-tag", &["mutable-image-tag"]),
+    ("kube-linter", "no-anti-affinity", &["missing-pod-spread"]),
+    ("kube-linter", "dangling-service", &["service-selects-nothing"]),
+    ("kube-linter", "dangling-hpa", &["hpa-target-missing"]),
+    ("kube-linter", "dangling-ingress", &["ingress-backend-missing"]),
+    ("kube-linter", "mismatching-selector", &["selector-template-mismatch"]),
+    ("kube-linter", "no-rolling-update-strategy", &["unsafe-rollout-strategy"]),
+    ("kube-linter", "unset-cpu-requirements", &["missing-resource-requests", "missing-cpu-limit"]),
+    ("kube-linter", "unset-memory-requirements", &["missing-resource-requests", "missing-memory-limit"]),
+    ("kube-linter", "liveness-port", &["probe-port-mismatch"]),
+    ("kube-linter", "readiness-port", &["probe-port-mismatch"]),
+    ("kube-linter", "startup-port", &["probe-port-mismatch"]),
+    ("kube-linter", "pdb-max-unavailable", &["pdb-blocks-eviction"]),
+    ("kube-linter", "pdb-min-available", &["pdb-blocks-eviction"]),
+    ("kube-linter", "hpa-minimum-three-replicas", &["hpa-min-replicas"]),
+    ("kube-linter", "invalid-target-ports", &["service-target-port-mismatch"]),
+    ("kube-linter", "dangling-horizontalpodautoscaler", &["hpa-target-missing"]),
+    // kube-score: `kube-score/ignore: "check,check"`
+    ("kube-score", "deployment-has-poddisruptionbudget", &["missing-pdb"]),
+    ("kube-score", "statefulset-has-poddisruptionbudget", &["missing-pdb"]),
+    ("kube-score", "deployment-has-host-podantiaffinity", &["missing-pod-spread"]),
+    ("kube-score", "statefulset-has-host-podantiaffinity", &["missing-pod-spread"]),
+    ("kube-score", "container-resources", &["missing-resource-requests", "missing-memory-limit", "missing-cpu-limit"]),
+    ("kube-score", "container-image-tag", &["mutable-image-tag"]),
+    ("kube-score", "pod-probes", &["missing-readiness-probe", "missing-liveness-probe", "identical-probes"]),
+    ("kube-score", "pod-probes-identical", &["identical-probes"]),
+    ("kube-score", "service-targets-pod", &["service-selects-nothing"]),
+    ("kube-score", "deployment-replicas", &["replicas-with-hpa"]),
+    ("kube-score", "horizontalpodautoscaler-has-target", &["hpa-target-missing"]),
+    ("kube-score", "horizontalpodautoscaler-replicas", &["hpa-min-replicas"]),
+    ("kube-score", "deployment-strategy", &["unsafe-rollout-strategy"]),
+    ("kube-score", "stable-version", &["deprecated-api"]),
+    ("kube-score", "ingress-targets-service", &["ingress-backend-missing"]),
+    ("kube-score", "statefulset-has-servicename", &["statefulset-service-missing"]),
+    ("kube-score", "deployment-pod-selector-labels-match-template-metadata-labels", &["selector-template-mismatch"]),
+    ("kube-score", "statefulset-pod-selector-labels-match-template-metadata-labels", &["selector-template-mismatch"]),
+    // Polaris: `polaris.fairwinds.com/<check>-exempt: "true"`
+    ("polaris", "livenessProbeMissing", &["missing-liveness-probe"]),
+    ("polaris", "readinessProbeMissing", &["missing-readiness-probe"]),
+    ("polaris", "tagNotSpecified", &["mutable-image-tag"]),
+    ("polaris", "cpuRequestsMissing", &["missing-resource-requests"]),
+    ("polaris", "memoryRequestsMissing", &["missing-resource-requests"]),
+    ("polaris", "cpuLimitsMissing", &["missing-cpu-limit"]),
+    ("polaris", "memoryLimitsMissing", &["missing-memory-limit"]),
+    ("polaris", "deploymentMissingReplicas", &["single-replica"]),
+    ("polaris", "missingPodDisruptionBudget", &["missing-pdb"]),
+    ("polaris", "topologySpreadConstraint", &["missing-pod-spread"]),
+    ("polaris", "priorityClassNotSet", &["missing-priority-class"]),
+    ("polaris", "pdbDisruptionsIsZero", &["pdb-blocks-eviction"]),
+    ("polaris", "pdbMinAvailableGreaterThanHPAMinReplicas", &["pdb-blocks-eviction"]),
+    ("polaris", "hpaMinAvailability", &["hpa-min-replicas"]),
+    ("polaris", "hpaMaxAvailability", &["hpa-max-replicas"]),
+];
+
+fn peer_rules(peer: &str, check: &str) -> Option<Vec<String>> {
+    PEER_CHECKS
+        .iter()
+        .find(|(p, c, _)| *p == peer && *c == check)
+        .map(|(_, _, rules)| rules.iter().map(|&r| r.to_owned()).collect())
+}
+
+enum Target {
+    Object(usize),
+    Line { file: usize, line: usize },
+    File(usize),
+    Config(usize),
+}
+
+struct Suppression {
+    /// `None`: every rule.
+    rules: Option<Vec<String>>,
+    reason: String,
+    /// Peers' annotations carry no reason by design.
+    needs_reason: bool,
+    target: Target,
+    /// Where the suppression is written.
+    file: usize,
+    span: Span,
+    what: String,
+    used: bool,
+}
+
+impl Suppression {
+    fn covers(&self, rule: &str) -> bool {
+        self.rules
+            .as_ref()
+            .is_none_or(|r| r.iter().any(|x| x == rule))
+    }
+}
+
+/// What suppression produced besides the filtered findings.
+pub struct Outcome {
+    /// `unused-suppression` findings (when that rule is enabled).
+    pub unused: Vec<Finding>,
+    /// Suppressions without a reason.
+    pub warnings: Vec<String>,
+}
+
+const ANNOTATION_PATHS: &[&[&str]] = &[
+    &["metadata", "annotations"],
+    &["spec", "template", "metadata", "annotations"],
+    &[
+        "spec",
+        "jobTemplate",
+        "spec",
+        "template",
+        "metadata",
+        "annotations",
+    ],
+];
+
+fn annotation_suppressions(
+    index: usize,
+    o: &Object,
+    files: &[Arc<SourceFile>],
+    out: &mut Vec<Suppression>,
+) {
+    let text = files.get(o.file).map_or("", |f| f.text.as_str());
+    for base in ANNOTATION_PATHS {
+        let base = FieldPath::from_keys(base);
+        let Some(Value::Object(annotations)) = base.get(&o.raw) else {
+            continue;
+        };
+        for (key, value) in annotations {
+            let value = value.as_str().unwrap_or("").trim();
+            let (rules, needs_reason): (Option<Vec<String>>, bool) =
+                if let Some(rule) = key.strip_prefix("ignore.kubeha.io/") {
+                    ((rule != "all").then(|| vec![rule.to_owned()]), true)
+                } else if let Some(check) = key.strip_prefix("ignore-check.kube-linter.io/") {
+                    (
+                        Some(peer_rules("kube-linter", check).unwrap_or_default()),
+                        false,
+                    )
+                } else if key == "kube-score/ignore" {
+                    let rules = value
+                        .split(',')
+                        .filter_map(|c| peer_rules("kube-score", c.trim()))
+                        .flatten()
+                        .collect();
+                    (Some(rules), false)
+                } else if key == "polaris.fairwinds.com/exempt" && value == "true" {
+                    (None, false)
+                } else if let Some(check) = key
+                    .strip_prefix("polaris.fairwinds.com/")
+                    .and_then(|k| k.strip_suffix("-exempt"))
+                    && value == "true"
+                {
+                    (
+                        Some(peer_rules("polaris", check).unwrap_or_default()),
+                        false,
+                    )
+                } else {
+                    continue;
+                };
+            let path = base.clone().key(key.clone());
+            out.push(Suppression {
+                rules,
+                reason: if needs_reason {
+                    value.to_owned()
+                } else {
+                    String::new()
+                },
+                needs_reason,
+                target: Target::Object(index),
+                file: o.file,
+                span: resolve(&o.raw, &o.spans, &path, text).0,
+                what: format!("annotation `{key}`"),
+                used: false,
+            });
+        }
+    }
+}
+
+/// `# kubeha: ignore[rule-a, rule-b] reason` and `# kubeha: ignore-file[rule] reason`.
+fn comment_suppressions(file: usize, source: &SourceFile, out: &mut Vec<Suppression>) {
+    const MARK: &str = "# kubeha:";
+    if !source.text.contains(MARK) {
+        return;
+    }
+    let mut offset = 0usize;
+    for (n, line) in source.text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        let Some(at) = line.find(MARK) else { continue };
+        let directive = line.get(at + MARK.len()..).unwrap_or("").trim();
+        let (whole_file, rest) = if let Some(rest) = directive.strip_prefix("ignore-file") {
+            (true, rest)
+        } else if let Some(rest) = directive.strip_prefix("ignore") {
+            (false, rest)
+        } else {
+            continue;
+        };
+        let (rules, reason) = match rest.trim_start().strip_prefix('[') {
+            Some(inner) => {
+                let (list, reason) = inner.split_once(']').unwrap_or((inner, ""));
+                let rules = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                (Some(rules), reason.trim())
+            }
+            None => (None, rest.trim()),
+        };
+        let own_line = line.get(..at).is_none_or(|before| before.trim().is_empty());
+        let target = if whole_file {
+            Target::File(file)
+        } else {
+            // On a line of its own it covers the next line; trailing, its own line.
+            Target::Line {
+                file,
+                line: if own_line { n + 2 } else { n + 1 },
+            }
+        };
+        let end = start + line.trim_end().len();
+        out.push(Suppression {
+            rules,
+            reason: reason.to_owned(),
+            needs_reason: true,
+            target,
+            file,
+            span: Span::new((start + at) as u32, end as u32),
+            what: "comment".to_owned(),
+            used: false,
+        });
+    }
+}
+
+/// Removes suppressed findings; returns unused suppressions and missing-reason warnings.
+pub fn apply(
+    findings: &mut Vec<Finding>,
+    objects: &[Object],
+    files: &[Arc<SourceFile>],
+    config_file: Option<usize>,
+    context: &[bool],
+    config: &Config,
+    rules_run: &[&str],
+) -> Outcome {
+    let mut suppressions = collect(objects, files, config_file, config);
+    if suppressions.is_empty() {
+        return Outcome {
+            unused: Vec::new(),
+            warnings: Vec::new(),
+        };
+    }
+    remove_suppressed(findings, &mut suppressions, objects, files, config);
+    report(
+        &suppressions,
+        objects,
+        files,
+        config_file,
+        context,
+        config,
+        rules_run,
+    )
+}
+
+fn collect(
+    objects: &[Object],
+    files: &[Arc<SourceFile>],
+    config_file: Option<usize>,
+    config: &Config,
+) -> Vec<Suppression> {
+    let mut suppressions = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        annotation_suppressions(i, o, files, &mut suppressions);
+    }
+    for (i, f) in files.iter().enumerate() {
+        if Some(i) != config_file {
+            comment_suppressions(i, f, &mut suppressions);
+        }
+    }
+    for (i, entry) in config.ignores.iter().enumerate() {
+        suppressions.push(Suppression {
+            rules: entry.rules.clone(),
+            reason: entry.reason.clone(),
+            needs_reason: true,
+            target: Target::Config(i),
+            file: config_file.unwrap_or(usize::MAX),
+            span: entry.span,
+            what: "config `ignore` entry".to_owned(),
+            used: false,
+        });
+    }
+    suppressions
+}
+
+/// Whether a config `ignore:` entry covers the finding.
+fn entry_matches(
+    e: &crate::config::IgnoreEntry,
+    f: &Finding,
+    files: &[Arc<SourceFile>],
+    config: &Config,
+) -> bool {
+    let names = [
+        files.get(f.file).map(|file| file.name.as_str()),
+        f.origin.as_deref(),
+    ];
+    let ns = f.object.as_ref().map(|o| {
+        o.namespace
+            .clone()
+            .unwrap_or_else(|| config.default_namespace.clone())
+    });
+    let glob = |g: &Option<globset::GlobMatcher>, v: Option<&str>| {
+        g.as_ref().is_none_or(|g| v.is_some_and(|v| g.is_match(v)))
+    };
+    e.path
+        .as_ref()
+        .is_none_or(|g| names.iter().flatten().any(|n| g.is_match(n)))
+        && glob(&e.kind, f.object.as_ref().map(|o| o.kind.as_str()))
+        && glob(&e.namespace, ns.as_deref())
+        && glob(&e.name, f.object.as_ref().map(|o| o.name.as_str()))
+}
+
+fn remove_suppressed(
+    findings: &mut Vec<Finding>,
+    suppressions: &mut [Suppression],
+    objects: &[Object],
+    files: &[Arc<SourceFile>],
+    config: &Config,
+) {
+    let by_identity: HashMap<(usize, usize, &str, &str), usize> = objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| ((o.file, o.document, o.kind.as_str(), o.name.as_str()), i))
+        .collect();
+    findings.retain(|f| {
+        let line = files
+            .get(f.file)
+            .map_or(0, |file| file.line_col(f.span.start).line);
+        let object = f.object.as_ref().and_then(|o| {
+            by_identity
+                .get(&(f.file, o.document, o.kind.as_str(), o.name.as_str()))
+                .copied()
+        });
+        let mut suppressed = false;
+        for s in suppressions.iter_mut().filter(|s| s.covers(f.rule)) {
+            let hit = match &s.target {
+                Target::Object(i) => object == Some(*i),
+                Target::Line { file, line: l } => *file == f.file && *l == line,
+                Target::File(file) => *file == f.file,
+                Target::Config(i) => config
+                    .ignores
+                    .get(*i)
+                    .is_some_and(|e| entry_matches(e, f, files, config)),
+            };
+            if hit {
+                s.used = true;
+                suppressed = true;
+            }
+        }
+        !suppressed
+    });
+}
+
+fn report(
+    suppressions: &[Suppression],
+    objects: &[Object],
+    files: &[Arc<SourceFile>],
+    config_file: Option<usize>,
+    context: &[bool],
+    config: &Config,
+    rules_run: &[&str],
+) -> Outcome {
+    let mut outcome = Outcome {
+        unused: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let unused_settings = config.settings("unused-suppression").filter(|s| s.enabled);
+    for s in suppressions {
+        let name = files.get(s.file).map_or("", |f| f.name.as_str());
+        let line = files
+            .get(s.file)
+            .map_or(0, |f| f.line_col(s.span.start).line);
+        if s.needs_reason && s.reason.is_empty() {
+            outcome.warnings.push(format!(
+                "{name}:{line}: {} gives no reason: say why the finding does not apply",
+                s.what
+            ));
+        }
+        let Some(settings) = unused_settings else {
+            continue;
+        };
+        // Findings of context files were never reported, so their suppressions prove nothing.
+        let in_context =
+            context.get(s.file).copied().unwrap_or(false) && Some(s.file) != config_file;
+        if s.used || s.file == usize::MAX || in_context {
+            continue;
+        }
+        if let Some(finding) = unused_finding(s, objects, rules_run, settings.severity) {
+            outcome.unused.push(finding);
+        }
+    }
+    outcome
+}
+
+/// The `unused-suppression` finding for a suppression that matched nothing, when it can be
+/// known to be unused: it names an unknown rule, or a rule that ran.
+fn unused_finding(
+    s: &Suppression,
+    objects: &[Object],
+    rules_run: &[&str],
+    severity: crate::finding::Severity,
+) -> Option<Finding> {
+    let unknown: Vec<&String> = s
+        .rules
+        .iter()
+        .flatten()
+        .filter(|r| crate::rules::find(r).is_none())
+        .collect();
+    let relevant = !unknown.is_empty()
+        || match &s.rules {
+            None => !rules_run.is_empty(),
+            Some(r) => r.iter().any(|r| rules_run.contains(&r.as_str())),
+        };
+    if !relevant {
+        return None;
+    }
+    let (message, help) = if let Some(bad) = unknown.first() {
+        (
+            format!("{} names no rule `{bad}`", s.what),
+            crate::suggest::hint(bad, crate::rules::names())
+                .unwrap_or_else(|| "`kubeha rules` lists every rule".to_owned()),
+        )
+    } else {
+        let rules = s.rules.as_ref().map_or_else(
+            || "any rule".to_owned(),
+            |r| {
+                r.iter()
+                    .map(|r| format!("`{r}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        );
+        (
+            format!(
+                "{} suppresses {rules} but nothing was reported there",
+                s.what
+            ),
+            "Remove it: the problem it hid is gone (or it sits on the wrong line or object)"
+                .to_owned(),
+        )
+    };
+    let object = match s.target {
+        Target::Object(i) => objects.get(i).map(object_ref),
+        _ => None,
+    };
+    Some(Finding {
+        rule: "unused-suppression",
+        severity,
+        message,
+        help: Some(help),
+        file: s.file,
+        span: s.span,
+        object,
+        path: None,
+        related: Vec::new(),
+        origin: None,
+    })
+}
