@@ -18,7 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint manifests (files, directories, or `-` for stdin).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: name, group, default severity, on/off, summary.
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -72,6 +72,12 @@ pub struct CheckArgs {
     /// Check apiVersions against this Kubernetes version (e.g. 1.29; default: the newest known).
     #[arg(long, value_name = "VERSION")]
     pub kubernetes_version: Option<String>,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file (and exit 0).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// The file name to report for standard input.
     #[arg(long, default_value = "<stdin>")]
     pub stdin_filename: String,

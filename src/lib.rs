@@ -3,6 +3,7 @@
 //! One pipeline, one direction: discover → load (parallel) → index → rules (parallel) → sort.
 //! [`lint`] is the only entry point; it never prints and never exits.
 
+pub mod baseline;
 pub mod config;
 pub mod discover;
 pub mod finding;
@@ -48,6 +49,8 @@ pub struct Report {
     pub rules_run: Vec<&'static str>,
     /// Not findings, but worth saying (a suppression without a reason).
     pub warnings: Vec<String>,
+    /// Findings left out because the baseline has them.
+    pub baselined: usize,
 }
 
 impl Report {

@@ -107,7 +107,45 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
         }
     }
     inputs.extend(args.context.iter().cloned().map(Input::Context));
-    let report = lint(&inputs, &config);
+    let mut report = lint(&inputs, &config);
+    if let Some(path) = &args.write_baseline {
+        let baseline = kubeha::baseline::Baseline::of(&report);
+        let json = serde_json::to_string_pretty(&baseline).map_err(io::Error::other)?;
+        std::fs::write(path, json + "\n").map_err(|e| {
+            io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+        })?;
+        writeln!(
+            io::stderr(),
+            "kubeha: recorded {} in {}",
+            kubeha::rules::plural(baseline.findings.len(), "finding", "findings"),
+            path.display()
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.baseline {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) => {
+                writeln!(
+                    io::stderr(),
+                    "kubeha: error: cannot read baseline {}: {e}",
+                    path.display()
+                )?;
+                return Ok(ExitCode::from(USAGE_ERROR));
+            }
+        };
+        match serde_json::from_str::<kubeha::baseline::Baseline>(&text) {
+            Ok(baseline) => report.baselined = baseline.filter(&mut report),
+            Err(e) => {
+                writeln!(
+                    io::stderr(),
+                    "kubeha: error: {} is not a kubeha baseline: {e}",
+                    path.display()
+                )?;
+                return Ok(ExitCode::from(USAGE_ERROR));
+            }
+        }
+    }
 
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());

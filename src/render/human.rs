@@ -202,14 +202,22 @@ pub fn human(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io:
 pub fn summary(report: &Report) -> String {
     let files = crate::rules::plural(report.linted_files(), "file", "files");
     let objects = crate::rules::plural(report.objects, "object", "objects");
+    let baselined = if report.baselined > 0 {
+        format!(
+            " {} in the baseline.",
+            crate::rules::plural(report.baselined, "finding was", "findings were")
+        )
+    } else {
+        String::new()
+    };
     if report.findings.is_empty() {
-        return format!("No problems found in {files} ({objects}).");
+        return format!("No problems found in {files} ({objects}).{baselined}");
     }
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     let info = report.count(Severity::Info);
     format!(
-        "Found {} ({}, {}, {info} info) in {files} ({objects}).",
+        "Found {} ({}, {}, {info} info) in {files} ({objects}).{baselined}",
         crate::rules::plural(report.findings.len(), "problem", "problems"),
         crate::rules::plural(errors, "error", "errors"),
         crate::rules::plural(warnings, "warning", "warnings"),

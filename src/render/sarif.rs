@@ -96,7 +96,6 @@ pub fn sarif(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "driver": {
                     "name": "kubeha",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "informationUri": "https://github.com/kubeha/kubeha",
                     "rules": rules,
                 },
             },

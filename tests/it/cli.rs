@@ -619,3 +619,89 @@ fn a_suppression_without_reason_warns() {
         stderr(&o)
     );
 }
+
+#[test]
+fn baseline_hides_known_findings_and_survives_unrelated_edits() {
+    let dir = scratch("baseline");
+    std::fs::write(dir.join("web.yaml"), SINGLE).unwrap();
+    let check = |extra: &[&str]| {
+        kubeha()
+            .current_dir(&dir)
+            .args(["check", "--no-config", "--format", "concise"])
+            .args(extra)
+            .arg("web.yaml")
+            .output()
+            .unwrap()
+    };
+    let o = check(&["--write-baseline", "baseline.json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("recorded"), "{}", stderr(&o));
+    let o = check(&["--baseline", "baseline.json"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert_eq!(stdout(&o), "");
+
+    // Unrelated edits move every line: fingerprints do not use line numbers.
+    std::fs::write(
+        dir.join("web.yaml"),
+        format!("# owned by the shop team\n# see the runbook\n{SINGLE}"),
+    )
+    .unwrap();
+    let o = check(&["--baseline", "baseline.json"]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+
+    // A new problem is reported.
+    let worse = format!(
+        "# owned by the shop team\n# see the runbook\n{}",
+        SINGLE.replace("nginx:1.27", "nginx:latest")
+    );
+    std::fs::write(dir.join("web.yaml"), worse).unwrap();
+    let o = check(&["--baseline", "baseline.json"]);
+    assert_eq!(code(&o), 1);
+    let out = stdout(&o);
+    assert!(out.contains("mutable-image-tag"), "{out}");
+    assert!(!out.contains("single-replica"), "{out}");
+
+    let o = check(&["--baseline", "missing.json"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn pre_commit_hook_runs_with_context() {
+    let hooks = std::fs::read_to_string(crate::repo().join(".pre-commit-hooks.yaml")).unwrap();
+    let lines = kubeha::source::LineIndex::new(&hooks);
+    let loaded = kubeha::source::load_str(&hooks, &lines, &kubeha::source::Limits::default());
+    let hook = &loaded.documents[0].root[0];
+    assert_eq!(hook["id"], "kubeha");
+    assert_eq!(hook["language"], "rust");
+    assert_eq!(hook["types"], serde_json::json!(["yaml"]));
+    let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
+    assert_eq!(entry[..2], ["kubeha", "check"]);
+    assert!(entry.contains(&"--context"));
+
+    // As pre-commit runs it: the entry's arguments, then the changed files.
+    let dir = scratch("precommit");
+    std::fs::write(
+        dir.join("deploy.yaml"),
+        SINGLE.replace("replicas: 1", "replicas: 3"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("pdb.yaml"),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: web}}\n",
+    )
+    .unwrap();
+    let o = kubeha()
+        .current_dir(&dir)
+        .args(&entry[1..])
+        .args([
+            "--no-config",
+            "--format",
+            "concise",
+            "--select",
+            "missing-pdb",
+            "deploy.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+}
