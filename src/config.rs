@@ -235,6 +235,7 @@ impl Config {
                 "kubernetes-version" => {
                     config.kubernetes_version = parse_version_value(&checker, doc, &at, value)?;
                 }
+                "limits" => config.limits = parse_limits(&checker, doc, &at, value)?,
                 "ignore" => {
                     let Value::Array(entries) = value else {
                         return Err(checker.error(
@@ -270,8 +271,8 @@ impl Config {
                         &at,
                         &format!("unknown config key `{other}`"),
                         "unknown key",
-                        suggest::hint(other, ["default-namespace", "kubernetes-version", "ignore", "rules"]).or_else(|| {
-                            Some("known keys: `default-namespace`, `kubernetes-version`, `ignore`, `rules`".to_owned())
+                        suggest::hint(other, ["default-namespace", "kubernetes-version", "limits", "ignore", "rules"]).or_else(|| {
+                            Some("known keys: `default-namespace`, `kubernetes-version`, `limits`, `ignore`, `rules`".to_owned())
                         }),
                     ));
                 }
@@ -468,6 +469,67 @@ fn parse_version_value(
             Some("quote it: `kubernetes-version: \"1.30\"`".to_owned()),
         )
     })
+}
+
+const LIMIT_KEYS: &[&str] = &[
+    "max-file-bytes",
+    "max-depth",
+    "max-alias-nodes",
+    "max-documents",
+    "max-scalar-bytes",
+];
+
+/// `limits: { max-depth: 512, … }`: each a positive integer.
+fn parse_limits(
+    checker: &Checker<'_>,
+    doc: &crate::source::Document,
+    at: &FieldPath,
+    value: &Value,
+) -> Result<Limits, ConfigError> {
+    let Value::Object(map) = value else {
+        return Err(checker.error(
+            doc,
+            at,
+            "`limits` must be a mapping",
+            "expected a mapping",
+            Some(format!("keys: {}", LIMIT_KEYS.join(", "))),
+        ));
+    };
+    let mut limits = Limits::default();
+    for (key, v) in map {
+        let key_at = at.clone().key(key.clone());
+        let slot = match key.as_str() {
+            "max-file-bytes" => &mut limits.max_file_bytes,
+            "max-depth" => &mut limits.max_depth,
+            "max-alias-nodes" => &mut limits.max_alias_nodes,
+            "max-documents" => &mut limits.max_documents,
+            "max-scalar-bytes" => &mut limits.max_scalar_bytes,
+            other => {
+                return Err(checker.error(
+                    doc,
+                    &key_at,
+                    &format!("unknown limit `{other}`"),
+                    "unknown key",
+                    suggest::hint(other, LIMIT_KEYS.iter().copied())
+                        .or_else(|| Some(format!("keys: {}", LIMIT_KEYS.join(", ")))),
+                ));
+            }
+        };
+        *slot = v
+            .as_u64()
+            .filter(|&n| n > 0)
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| {
+                checker.error(
+                    doc,
+                    &key_at,
+                    &format!("`{key}` must be a positive integer"),
+                    "expected a positive integer",
+                    None,
+                )
+            })?;
+    }
+    Ok(limits)
 }
 
 const IGNORE_HELP: &str =

@@ -705,3 +705,28 @@ fn pre_commit_hook_runs_with_context() {
         .unwrap();
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
 }
+
+#[test]
+fn limits_are_configurable() {
+    let dir = scratch("limits");
+    std::fs::write(dir.join("deep.yaml"), "a: [[[[[[1]]]]]]\n").unwrap();
+    std::fs::write(dir.join(".kubeha.yaml"), "limits:\n  max-depth: 4\n").unwrap();
+    let o = kubeha()
+        .current_dir(&dir)
+        .args(["check", "--format", "concise", "deep.yaml"])
+        .output()
+        .unwrap();
+    assert!(stdout(&o).contains("deep.yaml:1:7: error[invalid-yaml] invalid YAML: nesting is deeper than the limit of 4 levels"), "{}", stdout(&o));
+    std::fs::write(dir.join(".kubeha.yaml"), "limits:\n  max-deepth: 4\n").unwrap();
+    let o = kubeha()
+        .current_dir(&dir)
+        .args(["check", "deep.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("did you mean `max-depth`?"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -5,11 +5,19 @@
     clippy::indexing_slicing,
     reason = "tests: a panic is a failed assertion"
 )]
+#![allow(
+    clippy::format_push_string,
+    clippy::format_collect,
+    clippy::too_many_lines,
+    reason = "test data is built for readability; a long scenario reads best in one piece"
+)]
 
 mod cli;
 mod corpus;
 mod fixtures;
 mod formats;
+mod hostile;
+mod properties;
 mod registry;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Fuzz kubeha with cargo-fuzz (libFuzzer) on the stable toolchain.
+#   fuzz/run.sh load 1800     # the loader, 30 minutes
+#   fuzz/run.sh lint 1800     # the whole lint() pipeline
+# Seeds: every fixture and every file of ../shared/corpus (split into documents, as the
+# fuzzer works best on small inputs). Crashes land in fuzz/artifacts/<target>/: turn each into
+# a regression test before fixing it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+target=${1:-lint}
+seconds=${2:-60}
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+corpus=fuzz/corpus/$target
+mkdir -p "$corpus"
+python3 - "$corpus" fixtures ../shared/corpus <<'PY'
+import hashlib, pathlib, sys
+out = pathlib.Path(sys.argv[1])
+for root in sys.argv[2:]:
+    for path in pathlib.Path(root).rglob("*.y*ml"):
+        for doc in path.read_bytes().split(b"\n---"):
+            if 0 < len(doc) <= 64 * 1024:
+                (out / hashlib.sha1(doc).hexdigest()).write_bytes(doc)
+PY
+# cargo-fuzz needs nightly flags (-Z sanitizer); RUSTC_BOOTSTRAP lets the stable compiler accept them.
+RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10
