@@ -505,6 +505,10 @@ fn object_of(
             (Typed::Generic, Vec::new(), ambiguous)
         }
     };
+    let mut spans = spans;
+    if kind == "CustomResourceDefinition" {
+        drop_subtree(&mut raw, &mut spans, "spec");
+    }
     let name = object.map(|o| o.name).unwrap_or_default();
     Some(Object {
         file,
@@ -520,6 +524,20 @@ fn object_of(
         unknown_fields,
         ambiguous,
     })
+}
+
+/// Frees a subtree no rule reads (a CRD's schemas): its key stays, for locations.
+fn drop_subtree(raw: &mut Value, spans: &mut source::SpanNode, key: &str) {
+    let Value::Object(map) = raw else { return };
+    let Some(i) = map.keys().position(|k| k == key) else {
+        return;
+    };
+    if let Some(v) = map.get_mut(key) {
+        *v = Value::Null;
+    }
+    if let Some(node) = spans.children.get_mut(i) {
+        node.children = Vec::new();
+    }
 }
 
 type Decoded = (Typed, Vec<FieldPath>, Vec<FieldPath>);

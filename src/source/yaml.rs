@@ -814,23 +814,32 @@ fn insert(
         // `key:` with no value: point at the key.
         node.value = Span::empty(key.span.end);
     }
-    if map.contains_key(&key.text) {
-        if let Some(slot) = map
-            .keys()
-            .position(|k| *k == key.text)
-            .and_then(|i| spans.get_mut(i))
-        {
-            duplicates.push(DuplicateKey {
-                key: key.text.clone(),
-                first: slot.key,
-                second: key.span,
-            });
-            *slot = node;
+    let duplicate = match map.entry(key.text) {
+        serde_json::map::Entry::Vacant(slot) => {
+            slot.insert(value);
+            None
         }
-        map.insert(key.text, value);
-    } else {
-        map.insert(key.text, value);
+        serde_json::map::Entry::Occupied(mut slot) => {
+            // Rare: the last value wins, as in kubectl; remember where to replace the spans.
+            slot.insert(value);
+            Some(slot.key().clone())
+        }
+    };
+    let Some(text) = duplicate else {
         spans.push(node);
+        return;
+    };
+    if let Some(slot) = map
+        .keys()
+        .position(|k| *k == text)
+        .and_then(|i| spans.get_mut(i))
+    {
+        duplicates.push(DuplicateKey {
+            key: text,
+            first: slot.key,
+            second: key.span,
+        });
+        *slot = node;
     }
 }
 
