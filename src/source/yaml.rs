@@ -481,6 +481,10 @@ struct Builder<'l> {
     duplicates: Vec<DuplicateKey>,
     root: Option<(Value, SpanNode)>,
     doc_start: Span,
+    /// Inside a subtree no rule reads (a CRD's `spec`): its start and open collections.
+    skipping: Option<(Span, usize)>,
+    /// A subtree was skipped in this document: its anchors are unknown, not missing.
+    skipped: bool,
 }
 
 type Step = Result<Option<Document>, LoadError>;
@@ -497,6 +501,8 @@ impl<'l> Builder<'l> {
             duplicates: Vec::new(),
             root: None,
             doc_start: Span::default(),
+            skipping: None,
+            skipped: false,
         }
     }
 
@@ -509,6 +515,36 @@ impl<'l> Builder<'l> {
     }
 
     fn event(&mut self, event: Event<'_>, span: Span) -> Step {
+        if let Some((start, open)) = &mut self.skipping {
+            match event {
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    *open += 1;
+                    if self.stack.len() + *open > self.limits.max_depth {
+                        return Err(Self::error(
+                            Span::new(span.start, span.start.saturating_add(1)),
+                            format!(
+                                "nesting is deeper than the limit of {} levels",
+                                self.limits.max_depth
+                            ),
+                        ));
+                    }
+                    return Ok(None);
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    *open -= 1;
+                    if *open > 0 {
+                        return Ok(None);
+                    }
+                    let whole = start.cover(Span::empty(span.start));
+                    self.skipping = None;
+                    let mut node = SpanNode::leaf(whole, 0);
+                    node.value = whole;
+                    return self.push(Value::Null, node);
+                }
+                Event::Scalar(..) | Event::Alias(_) if *open > 0 => return Ok(None),
+                _ => self.skipping = None,
+            }
+        }
         match event {
             Event::DocumentStart(_) => {
                 self.doc_start = span;
@@ -530,6 +566,11 @@ impl<'l> Builder<'l> {
                 self.scalar(&text, style, tag_suffix, anchor, span)
             }
             Event::Alias(id) => self.alias(id, span),
+            Event::MappingStart(_, _) | Event::SequenceStart(_, _) if self.skips_next_value() => {
+                self.skipping = Some((span, 1));
+                self.skipped = true;
+                Ok(None)
+            }
             Event::SequenceStart(anchor, _) => {
                 self.open(span)?;
                 self.stack.push(Frame::Seq {
@@ -557,6 +598,24 @@ impl<'l> Builder<'l> {
         }
     }
 
+    /// The value about to start is a CustomResourceDefinition's top-level `spec`: its OpenAPI
+    /// schemas are most of the file and no rule reads them, so the tree is not built.
+    fn skips_next_value(&self) -> bool {
+        let [
+            Frame::Map {
+                map,
+                key: Some(key),
+                anchor: 0,
+                ..
+            },
+        ] = self.stack.as_slice()
+        else {
+            return false;
+        };
+        key.text == "spec"
+            && map.get("kind").and_then(Value::as_str) == Some("CustomResourceDefinition")
+    }
+
     fn open(&mut self, span: Span) -> Result<(), LoadError> {
         if self.stack.len() >= self.limits.max_depth {
             return Err(Self::error(
@@ -574,6 +633,7 @@ impl<'l> Builder<'l> {
 
     fn finish_document(&mut self) -> Option<Document> {
         self.anchors.clear();
+        self.skipped = false;
         self.alias_nodes = 0;
         self.nodes = 0;
         let duplicates = std::mem::take(&mut self.duplicates);
@@ -658,6 +718,9 @@ impl<'l> Builder<'l> {
 
     fn alias(&mut self, id: usize, span: Span) -> Step {
         let Some(anchored) = self.anchors.get(&id) else {
+            if self.skipped {
+                return self.push(Value::Null, SpanNode::leaf(span, 0));
+            }
             return Err(Self::error(span, "alias to an unknown anchor".to_owned()));
         };
         self.alias_nodes = self.alias_nodes.saturating_add(anchored.nodes);
@@ -1099,5 +1162,30 @@ mod hostile {
             "{}",
             f.errors[0].message
         );
+    }
+}
+
+#[cfg(test)]
+mod skipping {
+    use super::*;
+
+    #[test]
+    fn crd_specs_are_not_built_but_keep_their_span() {
+        let text = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: a.b}\nspec:\n  group: b\n  versions: [{name: v1, schema: {x: [1, {y: 2}]}}]\nnext: 1\n";
+        let f = load_str(text, &LineIndex::new(text), &Limits::default());
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+        let doc = &f.documents[0];
+        assert_eq!(doc.root["spec"], Value::Null);
+        assert_eq!(doc.root["next"], 1);
+        assert_eq!(doc.root["metadata"]["name"], "a.b");
+        let spec = &doc.spans.children[3];
+        assert_eq!(
+            &text[spec.key.start as usize..spec.key.end as usize],
+            "spec"
+        );
+        // A Deployment's spec is built as usual.
+        let text = "kind: Deployment\nspec: {replicas: 2}\n";
+        let f = load_str(text, &LineIndex::new(text), &Limits::default());
+        assert_eq!(f.documents[0].root["spec"]["replicas"], 2);
     }
 }
