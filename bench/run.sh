@@ -2,6 +2,8 @@
 # kubeha benchmark: whole-process timings with hyperfine (median of several runs), release build.
 #   bench/run.sh            # corpus, parse floor, 10x corpus, single small file, peak RSS
 #   CORPUS=dir bench/run.sh # another corpus
+#   SCALE100=1 bench/run.sh # also the 100x corpus (~900 MB on disk, several GiB of memory)
+#   With `checkov` on PATH (pip install checkov==3.3.30), it is timed on the corpus too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 install() {
@@ -17,12 +19,25 @@ corpus=${CORPUS:-../shared/corpus}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# 10x corpus: ten copies; each copy's objects move to their own namespaces so nothing collides.
-mkdir -p "$work/x10"
-for i in $(seq 1 10); do
-  cp -r "$corpus" "$work/x10/c$i"
-  find "$work/x10/c$i" -name '*.yaml' -exec sed -i "s/^\(  namespace: \)\(.*\)$/\1\2-c$i/" {} +
-done
+# Scaled corpora: copies whose objects move to their own namespaces so nothing collides.
+scale() {
+  local n=$1 dir=$2
+  mkdir -p "$dir"
+  for i in $(seq 1 "$n"); do
+    cp -r "$corpus" "$dir/c$i"
+    find "$dir/c$i" -name '*.yaml' -exec sed -i "s/^\(  namespace: \)\(.*\)$/\1\2-c$i/" {} +
+  done
+}
+scale 10 "$work/x10"
+extra=()
+if [ -n "${SCALE100:-}" ]; then
+  scale 100 "$work/x100"
+  extra+=(--command-name "parse floor, 100x corpus" "$bin debug parse-floor $work/x100"
+          --command-name "kubeha check --format json, 100x corpus" "$bin check --no-config --format json $work/x100")
+fi
+if command -v checkov >/dev/null 2>&1; then
+  extra+=(--command-name "checkov, corpus" "checkov --quiet --compact -o json --framework kubernetes -d $corpus")
+fi
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
 echo "input: $(du -sh "$corpus" | cut -f1) corpus, $($bin debug parse-floor "$corpus")"
@@ -32,7 +47,7 @@ hyperfine --warmup 3 --runs "${RUNS:-10}" -N -i --export-json "$work/results.jso
   --command-name "parse floor, 10x corpus" "$bin debug parse-floor $work/x10" \
   --command-name "kubeha check --format json, 10x corpus" "$bin check --no-config --format json $work/x10" \
   --command-name "kubeha check, one small manifest" "$bin check --no-config --format json examples/ha-app/web.yaml" \
-  >/dev/null 2>&1
+  "${extra[@]}" >/dev/null 2>&1
 python3 - "$work/results.json" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
@@ -45,12 +60,20 @@ for scale in ["corpus", "10x corpus"]:
     floor = median[f"parse floor (saphyr events), {scale}" if scale == "corpus" else f"parse floor, {scale}"]
     check = median[f"kubeha check --format json, {scale}"]
     print(f"check / parse floor, {scale}: {check / floor:.2f}x")
-print(f"10x corpus / corpus, check: {median['kubeha check --format json, 10x corpus'] / median['kubeha check --format json, corpus']:.2f}x")
+one = median["kubeha check --format json, corpus"]
+print(f"10x corpus / corpus, check: {median['kubeha check --format json, 10x corpus'] / one:.2f}x")
+if "kubeha check --format json, 100x corpus" in median:
+    print(f"100x corpus / 10x corpus, check: {median['kubeha check --format json, 100x corpus'] / median['kubeha check --format json, 10x corpus']:.2f}x")
+if "checkov, corpus" in median:
+    print(f"checkov / kubeha check, corpus: {median['checkov, corpus'] / one:.1f}x")
 PY
 
 echo
 echo "peak RSS:"
-for target in "$corpus" "$work/x10" examples/ha-app/web.yaml; do
+targets=("$corpus" "$work/x10" examples/ha-app/web.yaml)
+[ -n "${SCALE100:-}" ] && targets+=("$work/x100")
+for target in "${targets[@]}"; do
   rss=$( { /usr/bin/time -f '%M' "$bin" check --no-config --format json "$target" >/dev/null || true; } 2>&1 | tail -1)
-  echo "  check $(basename "$target"): $((rss / 1024)) MiB"
+  size=$(du -sm "$target" | cut -f1)
+  echo "  check $(basename "$target") (${size} MB input): $((rss / 1024)) MiB"
 done

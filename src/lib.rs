@@ -193,12 +193,14 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
     });
     let outcome = suppress::apply(
         &mut findings,
-        &objects,
-        &report.files,
-        config_file,
-        &report.context,
-        config,
-        &report.rules_run,
+        &suppress::Run {
+            objects: &objects,
+            files: &report.files,
+            config_file,
+            context: &report.context,
+            config,
+            rules_run: &report.rules_run,
+        },
     );
     findings.extend(outcome.unused);
     report.warnings = outcome.warnings;

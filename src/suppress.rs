@@ -249,33 +249,35 @@ fn comment_suppressions(file: usize, source: &SourceFile, out: &mut Vec<Suppress
     }
 }
 
+/// What suppression needs to know about the run.
+pub struct Run<'a> {
+    pub objects: &'a [Object],
+    pub files: &'a [Arc<SourceFile>],
+    /// Index of the config file in `files`, when it was read from one.
+    pub config_file: Option<usize>,
+    /// Per file: loaded only as `--context`.
+    pub context: &'a [bool],
+    pub config: &'a Config,
+    pub rules_run: &'a [&'a str],
+}
+
 /// Removes suppressed findings; returns unused suppressions and missing-reason warnings.
-pub fn apply(
-    findings: &mut Vec<Finding>,
-    objects: &[Object],
-    files: &[Arc<SourceFile>],
-    config_file: Option<usize>,
-    context: &[bool],
-    config: &Config,
-    rules_run: &[&str],
-) -> Outcome {
-    let mut suppressions = collect(objects, files, config_file, config);
+pub fn apply(findings: &mut Vec<Finding>, run: &Run<'_>) -> Outcome {
+    let mut suppressions = collect(run.objects, run.files, run.config_file, run.config);
     if suppressions.is_empty() {
         return Outcome {
             unused: Vec::new(),
             warnings: Vec::new(),
         };
     }
-    remove_suppressed(findings, &mut suppressions, objects, files, config);
-    report(
-        &suppressions,
-        objects,
-        files,
-        config_file,
-        context,
-        config,
-        rules_run,
-    )
+    remove_suppressed(
+        findings,
+        &mut suppressions,
+        run.objects,
+        run.files,
+        run.config,
+    );
+    report(&suppressions, run)
 }
 
 fn collect(
@@ -376,15 +378,15 @@ fn remove_suppressed(
     });
 }
 
-fn report(
-    suppressions: &[Suppression],
-    objects: &[Object],
-    files: &[Arc<SourceFile>],
-    config_file: Option<usize>,
-    context: &[bool],
-    config: &Config,
-    rules_run: &[&str],
-) -> Outcome {
+fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
+    let Run {
+        objects,
+        files,
+        config_file,
+        context,
+        config,
+        rules_run,
+    } = *run;
     let mut outcome = Outcome {
         unused: Vec::new(),
         warnings: Vec::new(),
