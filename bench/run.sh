@@ -19,14 +19,34 @@ corpus=${CORPUS:-../shared/corpus}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Scaled corpora: copies whose objects move to their own namespaces so nothing collides.
+# Scaled corpora: copies whose objects all move to their own namespaces (objects without one
+# get one), so nothing collides and every copy is a distinct set of objects.
 scale() {
   local n=$1 dir=$2
   mkdir -p "$dir"
-  for i in $(seq 1 "$n"); do
-    cp -r "$corpus" "$dir/c$i"
-    find "$dir/c$i" -name '*.yaml' -exec sed -i "s/^\(  namespace: \)\(.*\)$/\1\2-c$i/" {} +
-  done
+  for i in $(seq 1 "$n"); do cp -r "$corpus" "$dir/c$i"; done
+  python3 - "$dir" "$n" <<'PY'
+import pathlib, re, sys
+root, n = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+for i in range(1, n + 1):
+    for path in (root / f"c{i}").rglob("*.yaml"):
+        out, lines = [], path.read_text(errors="replace").split("\n")
+        for j, line in enumerate(lines):
+            m = re.match(r"^(\s*)namespace: (.*)$", line)
+            if m and m.group(1) == "  ":
+                line = f"  namespace: {m.group(2).strip()}-c{i}"
+            out.append(line)
+            if line == "metadata:":
+                block = []
+                for nxt in lines[j + 1:]:
+                    if nxt.startswith("  ") or not nxt.strip():
+                        block.append(nxt)
+                    else:
+                        break
+                if not any(b.startswith("  namespace:") for b in block):
+                    out.append(f"  namespace: default-c{i}")
+        path.write_text("\n".join(out))
+PY
 }
 scale 10 "$work/x10"
 extra=()
@@ -74,6 +94,6 @@ targets=("$corpus" "$work/x10" examples/ha-app/web.yaml)
 [ -n "${SCALE100:-}" ] && targets+=("$work/x100")
 for target in "${targets[@]}"; do
   rss=$( { /usr/bin/time -f '%M' "$bin" check --no-config --format json "$target" >/dev/null || true; } 2>&1 | tail -1)
-  size=$(du -sm "$target" | cut -f1)
-  echo "  check $(basename "$target") (${size} MB input): $((rss / 1024)) MiB"
+  size=$(du -sk "$target" | cut -f1)
+  echo "  check $(basename "$target") (${size} KiB input): $((rss / 1024)) MiB"
 done
