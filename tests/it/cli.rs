@@ -16,6 +16,24 @@ fn run(args: &[&str]) -> Output {
     kubeha().args(args).output().unwrap()
 }
 
+/// Runs kubeha with `args`, feeding `input` on stdin.
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = kubeha()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn code(o: &Output) -> i32 {
     o.status.code().unwrap()
 }
@@ -264,8 +282,8 @@ fn bad_option_type_is_a_located_error() {
 
 #[test]
 fn stdin_with_a_name() {
-    let mut child = kubeha()
-        .args([
+    let o = run_stdin(
+        &[
             "check",
             "--no-config",
             "--format",
@@ -273,18 +291,9 @@ fn stdin_with_a_name() {
             "--stdin-filename",
             "k8s/web.yaml",
             "-",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(SINGLE.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+        ],
+        SINGLE,
+    );
     assert_eq!(code(&o), 1);
     assert!(
         stdout(&o).contains("k8s/web.yaml:7:3: warning[single-replica]"),
@@ -416,8 +425,8 @@ fn helm_source_comments_name_the_template_in_every_format() {
         "---\n# Source: shop/templates/web.yaml\n{SINGLE}---\n# Source: shop/templates/other.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\n"
     );
     let run_format = |format: &str| {
-        let mut child = kubeha()
-            .args([
+        let o = run_stdin(
+            &[
                 "check",
                 "--no-config",
                 "--select",
@@ -427,18 +436,9 @@ fn helm_source_comments_name_the_template_in_every_format() {
                 "--stdin-filename",
                 "rendered.yaml",
                 "-",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(rendered.as_bytes())
-            .unwrap();
-        let o = child.wait_with_output().unwrap();
+            ],
+            &rendered,
+        );
         assert_eq!(code(&o), 1);
         stdout(&o)
     };
