@@ -13,18 +13,29 @@ use crate::model::{CONTROLLER_LABELS, FieldPath, Object, Selector, Typed, Worklo
 pub struct Autoscaler<'a> {
     pub object: &'a Object,
     pub min_replicas: i32,
-    /// `spec.minReplicas` (HPA) or `spec.minReplicaCount` (KEDA), whether written or not.
-    pub min_path: FieldPath,
+    /// `minReplicas` (HPA) or `minReplicaCount` (KEDA), under `spec`.
+    pub min_field: &'static str,
     /// Whether the minimum is written, or the kind's default.
     pub min_explicit: bool,
     pub max_replicas: i32,
-    /// `spec.maxReplicas` (HPA) or `spec.maxReplicaCount` (KEDA).
-    pub max_path: FieldPath,
-    pub is_keda: bool,
+    /// `maxReplicas` (HPA) or `maxReplicaCount` (KEDA), under `spec`.
+    pub max_field: &'static str,
     pub target_kind: &'a str,
     pub target_name: &'a str,
     /// The target's API group, when `scaleTargetRef.apiVersion` gives one.
     pub target_group: Option<&'a str>,
+}
+
+impl Autoscaler<'_> {
+    /// `spec.minReplicas` / `spec.minReplicaCount`, whether written or not.
+    pub fn min_path(&self) -> FieldPath {
+        FieldPath::from_keys(&["spec", self.min_field])
+    }
+
+    /// `spec.maxReplicas` / `spec.maxReplicaCount`, whether written or not.
+    pub fn max_path(&self) -> FieldPath {
+        FieldPath::from_keys(&["spec", self.max_field])
+    }
 }
 
 /// Effective replicas of a scalable workload.
@@ -303,11 +314,10 @@ fn autoscaler(o: &Object) -> Option<Autoscaler<'_>> {
     Some(Autoscaler {
         object: o,
         min_replicas,
-        min_path: FieldPath::from_keys(&["spec", field]),
+        min_field: field,
         min_explicit: written.is_some(),
         max_replicas,
-        max_path: FieldPath::from_keys(&["spec", max_field]),
-        is_keda,
+        max_field,
         target_kind: kind,
         target_name: name,
         target_group: group,

@@ -25,14 +25,10 @@ impl Rule for HpaMaxReplicas {
             if a.max_replicas > a.min_replicas {
                 continue;
             }
-            let (min_field, max_field) = if a.is_keda {
-                ("minReplicaCount", "maxReplicaCount")
-            } else {
-                ("minReplicas", "maxReplicas")
-            };
+            let (min_field, max_field) = (a.min_field, a.max_field);
             out.report(
                 a.object,
-                a.max_path.clone(),
+                a.max_path(),
                 format!(
                     "{} can never scale: {max_field} {} is not above {min_field} {}",
                     a.object.describe(),

@@ -30,11 +30,7 @@ impl Rule for HpaMinReplicas {
             if i64::from(a.min_replicas) >= min {
                 continue;
             }
-            let field = if a.is_keda {
-                "minReplicaCount"
-            } else {
-                "minReplicas"
-            };
+            let field = a.min_field;
             let default = if a.min_explicit {
                 String::new()
             } else {
@@ -42,7 +38,7 @@ impl Rule for HpaMinReplicas {
             };
             out.report(
                 a.object,
-                a.min_path.clone(),
+                a.min_path(),
                 format!(
                     "{} may scale `{}` down to {}{default}",
                     a.object.describe(),

@@ -138,7 +138,7 @@ impl Rule for PdbBlocksEviction {
                 match replicas.autoscaler {
                     Some(a) => reported.related(
                         a.object,
-                        &a.min_path,
+                        &a.min_path(),
                         format!("{} runs as few as {}", w.object.describe(), replicas.count),
                     ),
                     None => reported.related(

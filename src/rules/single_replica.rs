@@ -60,7 +60,7 @@ impl Rule for SingleReplica {
                     )
                     .related(
                         a.object,
-                        &a.min_path,
+                        &a.min_path(),
                         if a.min_explicit {
                             format!("minimum of {} set here", a.object.describe())
                         } else {

@@ -528,48 +528,61 @@ fn suppressions_remove_exactly_the_suppressed_finding() {
     let dir = scratch("suppress");
     let base = SINGLE.replace("image: nginx:1.27", "image: nginx:1.27.2\n          resources: {requests: {cpu: 100m, memory: 64Mi}, limits: {memory: 64Mi}}\n          readinessProbe: {tcpSocket: {port: 80}}\n          livenessProbe: {tcpSocket: {port: 80}, failureThreshold: 10}");
     std::fs::write(dir.join("plain.yaml"), &base).unwrap();
+    // Lints `base` with `from` replaced by `to`, written to `name`.
+    let variant = |name: &str, from: &str, to: &str| {
+        std::fs::write(dir.join(name), base.replace(from, to)).unwrap();
+        findings_of(&dir, name, None)
+    };
+    let none = Vec::<String>::new();
     assert_eq!(findings_of(&dir, "plain.yaml", None), ["7:single-replica"]);
 
     // Annotation on the object.
-    let annotated = base.replace("  name: web\n", "  name: web\n  annotations:\n    ignore.kubeha.io/single-replica: \"leader-elected singleton\"\n");
-    std::fs::write(dir.join("annotated.yaml"), annotated).unwrap();
     assert_eq!(
-        findings_of(&dir, "annotated.yaml", None),
-        Vec::<String>::new()
+        variant(
+            "annotated.yaml",
+            "  name: web\n",
+            "  name: web\n  annotations:\n    ignore.kubeha.io/single-replica: \"leader-elected singleton\"\n"
+        ),
+        none
     );
 
     // Comment on the line, and on the line above.
-    let trailing = base.replace(
-        "  replicas: 1",
-        "  replicas: 1  # kubeha: ignore[single-replica] batch-style singleton",
-    );
-    std::fs::write(dir.join("trailing.yaml"), trailing).unwrap();
     assert_eq!(
-        findings_of(&dir, "trailing.yaml", None),
-        Vec::<String>::new()
+        variant(
+            "trailing.yaml",
+            "  replicas: 1",
+            "  replicas: 1  # kubeha: ignore[single-replica] batch-style singleton"
+        ),
+        none
     );
-    let above = base.replace(
-        "  replicas: 1",
-        "  # kubeha: ignore[single-replica] batch-style singleton\n  replicas: 1",
+    assert_eq!(
+        variant(
+            "above.yaml",
+            "  replicas: 1",
+            "  # kubeha: ignore[single-replica] batch-style singleton\n  replicas: 1"
+        ),
+        none
     );
-    std::fs::write(dir.join("above.yaml"), above).unwrap();
-    assert_eq!(findings_of(&dir, "above.yaml", None), Vec::<String>::new());
 
     // A comment for another rule suppresses nothing and is itself reported.
-    let wrong = base.replace(
-        "  replicas: 1",
-        "  replicas: 1  # kubeha: ignore[missing-pdb] wrong rule",
-    );
-    std::fs::write(dir.join("wrong.yaml"), wrong).unwrap();
     assert_eq!(
-        findings_of(&dir, "wrong.yaml", None),
+        variant(
+            "wrong.yaml",
+            "  replicas: 1",
+            "  replicas: 1  # kubeha: ignore[missing-pdb] wrong rule"
+        ),
         ["7:single-replica", "7:unused-suppression"]
     );
 
     // Peer annotations (kube-score) map onto kubeha rules.
-    let peer = base.replace("  name: web\n", "  name: web\n  annotations:\n    polaris.fairwinds.com/deploymentMissingReplicas-exempt: \"true\"\n");
-    std::fs::write(dir.join("peer.yaml"), peer).unwrap();
-    assert_eq!(findings_of(&dir, "peer.yaml", None), Vec::<String>::new());
+    assert_eq!(
+        variant(
+            "peer.yaml",
+            "  name: web\n",
+            "  name: web\n  annotations:\n    polaris.fairwinds.com/deploymentMissingReplicas-exempt: \"true\"\n"
+        ),
+        none
+    );
 
     // Config `ignore:` entries by path or by object.
     let by_path =
