@@ -107,7 +107,9 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
         }
     }
     inputs.extend(args.context.iter().cloned().map(Input::Context));
-    let mut report = lint(&inputs, &config);
+    // The process exits right after this function: the OS reclaims the report's memory at
+    // once, where dropping it (every file's text, every finding) would be a serial tail.
+    let mut report = std::mem::ManuallyDrop::new(lint(&inputs, &config));
     if let Some(path) = &args.write_baseline {
         let baseline = kubeha::baseline::Baseline::of(&report);
         let json = serde_json::to_string_pretty(&baseline).map_err(io::Error::other)?;
@@ -267,3 +269,9 @@ fn explain(rule: &str) -> io::Result<ExitCode> {
     writeln!(io::stderr(), "kubeha: error: unknown rule `{rule}`; {hint}")?;
     Ok(ExitCode::from(USAGE_ERROR))
 }
+
+/// jemalloc: a run allocates millions of small values and strings; measured against glibc's
+/// malloc it is about a tenth faster on the corpus and at 100×, with the same peak memory.
+#[cfg(not(target_os = "windows"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
