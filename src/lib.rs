@@ -126,11 +126,9 @@ pub fn lint(inputs: &[Input], config: &Config) -> Report {
 
 fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
     let (files, mut input_errors) = discover::discover(inputs);
-    let loaded: Vec<LoadedFile> = files
-        .par_iter()
-        .enumerate()
-        .map(|(i, f)| load_file(i, f, config))
-        .collect();
+    let loaded: Vec<LoadedFile> = largest_first(&files, &config.limits, |i, input, bytes| {
+        load_file(i, input, bytes, config)
+    });
 
     let mut report = Report::default();
     let mut objects = Vec::new();
@@ -232,16 +230,15 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 /// parallelism as [`lint`], and only run saphyr-parser over them. Returns `(files, events)`.
 pub fn parse_floor(inputs: &[Input]) -> (usize, usize) {
     let (files, _) = discover::discover(inputs);
-    let events = files
-        .par_iter()
-        .map(|f| {
-            let Ok(bytes) = read_file(f, &Limits::default()) else {
-                return 0;
-            };
-            let text = String::from_utf8_lossy(&bytes);
-            source::count_events(&text, &source::LineIndex::new(&text))
-        })
-        .sum();
+    let events = largest_first(&files, &Limits::default(), |_, _, bytes| {
+        let Ok(bytes) = bytes else {
+            return 0;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        source::count_events(&text, &source::LineIndex::new(&text))
+    })
+    .into_iter()
+    .sum();
     (files.len(), events)
 }
 
@@ -262,10 +259,38 @@ fn read_file(input: &FileInput, limits: &Limits) -> Result<Vec<u8>, String> {
     }
 }
 
-fn load_file(file: usize, input: &FileInput, config: &Config) -> LoadedFile {
+/// Reads every file, then runs `work` on each, largest first, and returns the results in
+/// file order. A few files (the 2 MB argo-cd installs, a 1 MB dashboard document) are most of
+/// the work: started last, one of them would run alone on one core at the end of the run.
+fn largest_first<T: Send>(
+    files: &[FileInput],
+    limits: &Limits,
+    work: impl Fn(usize, &FileInput, Result<Vec<u8>, String>) -> T + Sync,
+) -> Vec<T> {
+    let mut read: Vec<_> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| (i, f, read_file(f, limits)))
+        .collect();
+    read.sort_by_key(|(_, _, bytes)| std::cmp::Reverse(bytes.as_ref().map_or(0, Vec::len)));
+    let mut done: Vec<(usize, T)> = read
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|(i, input, bytes)| (i, work(i, input, bytes)))
+        .collect();
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
+}
+
+fn load_file(
+    file: usize,
+    input: &FileInput,
+    bytes: Result<Vec<u8>, String>,
+    config: &Config,
+) -> LoadedFile {
     let name = input.name().to_owned();
     let mut problems = LoadProblems::default();
-    let bytes = match read_file(input, &config.limits) {
+    let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(message) if message.starts_with("file is") => {
             problems.yaml.push((
@@ -331,15 +356,12 @@ fn load_file(file: usize, input: &FileInput, config: &Config) -> LoadedFile {
     problems
         .yaml
         .extend(loaded.errors.into_iter().map(|e| (file, e)));
-    let mut objects = Vec::new();
     let origins = loaded
         .documents
         .iter()
         .filter_map(|d| Some((d.index, d.source_name.clone()?)))
         .collect();
-    for doc in loaded.documents {
-        objects_of(file, doc, &source.text, config, &mut objects, &mut problems);
-    }
+    let objects = objects_of_file(file, loaded.documents, &source.text, config, &mut problems);
     LoadedFile {
         source,
         origins,
@@ -348,6 +370,39 @@ fn load_file(file: usize, input: &FileInput, config: &Config) -> LoadedFile {
         documents,
         error: None,
     }
+}
+
+/// The objects of a file's documents.
+fn objects_of_file(
+    file: usize,
+    documents: Vec<source::Document>,
+    text: &str,
+    config: &Config,
+    problems: &mut LoadProblems,
+) -> Vec<Object> {
+    let mut objects = Vec::new();
+    if text.len() < source::PARALLEL_BYTES {
+        for doc in documents {
+            objects_of(file, doc, text, config, &mut objects, problems);
+        }
+        return objects;
+    }
+    // A large file's chunks were parsed in parallel: decode its objects in parallel too, or
+    // this file's decoding becomes a serial tail.
+    let parts: Vec<(Vec<Object>, LoadProblems)> = documents
+        .into_par_iter()
+        .map(|doc| {
+            let mut objects = Vec::new();
+            let mut problems = LoadProblems::default();
+            objects_of(file, doc, text, config, &mut objects, &mut problems);
+            (objects, problems)
+        })
+        .collect();
+    for (part, part_problems) in parts {
+        objects.extend(part);
+        problems.extend(part_problems);
+    }
+    objects
 }
 
 fn str_at<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
@@ -599,7 +654,8 @@ mod tests {
             name: "t.yaml".to_owned(),
             bytes: text.as_bytes().to_vec(),
         };
-        let loaded = load_file(0, &input, &Config::default());
+        let bytes = read_file(&input, &Config::default().limits);
+        let loaded = load_file(0, &input, bytes, &Config::default());
         assert!(loaded.problems.yaml.is_empty() && loaded.problems.objects.is_empty());
         loaded.objects
     }

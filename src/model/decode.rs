@@ -67,15 +67,29 @@ fn ignored_path(path: &serde_ignored::Path<'_>, out: &mut Vec<Seg>) {
     }
 }
 
+fn record_unknown(path: &serde_ignored::Path<'_>) {
+    let mut segs = Vec::new();
+    ignored_path(path, &mut segs);
+    UNKNOWN.with(|u| u.borrow_mut().push(FieldPath(segs)));
+}
+
 /// Decodes `value` as `T`; fields `T` does not know are collected into [`UNKNOWN`].
+///
+/// Nearly every object decodes, so the first attempt does not track paths (tracking costs
+/// about a third of decoding); only a failure decodes again to locate the offending field.
 fn de<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
+    let before = UNKNOWN.with(|u| u.borrow().len());
+    if let Ok(decoded) = serde_ignored::deserialize(value, |p| record_unknown(&p)) {
+        return Ok(decoded);
+    }
+    UNKNOWN.with(|u| u.borrow_mut().truncate(before));
+    de_tracked(value)
+}
+
+fn de_tracked<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
-    let result = serde_ignored::deserialize(tracked, |path| {
-        let mut segs = Vec::new();
-        ignored_path(&path, &mut segs);
-        UNKNOWN.with(|u| u.borrow_mut().push(FieldPath(segs)));
-    });
+    let result = serde_ignored::deserialize(tracked, |p| record_unknown(&p));
     result.map_err(|e| {
         let path = FieldPath(
             track

@@ -4,6 +4,7 @@ mod scalar;
 mod yaml;
 
 pub use scalar::{KeyText, Resolved, resolve_plain};
+pub(crate) use yaml::PARALLEL_BYTES;
 pub use yaml::{
     Document, DuplicateKey, Limits, LoadError, LoadedFile, SpanNode, count_events, flags, load_str,
 };

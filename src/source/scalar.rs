@@ -23,14 +23,15 @@ impl Resolved {
         !matches!(self, Resolved::Str)
     }
 
-    pub fn into_value(self, text: &str) -> Value {
+    /// The JSON value; a string takes `text` over (no copy when it is already owned).
+    pub fn into_value(self, text: impl Into<String>) -> Value {
         match self {
             Resolved::Null => Value::Null,
             Resolved::Bool(b) => Value::Bool(b),
             Resolved::Int(i) => Value::Number(i.into()),
             Resolved::Uint(u) => Value::Number(u.into()),
-            Resolved::Float(f) => float_value(f).unwrap_or_else(|| Value::String(text.to_owned())),
-            Resolved::Str => Value::String(text.to_owned()),
+            Resolved::Float(f) => float_value(f).unwrap_or_else(|| Value::String(text.into())),
+            Resolved::Str => Value::String(text.into()),
         }
     }
 }

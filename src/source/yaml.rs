@@ -5,6 +5,7 @@
 //! document, even inside a block scalar), so that a syntax error only loses its own document
 //! and large files can be parsed in parallel.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -116,7 +117,7 @@ pub struct LoadedFile {
 }
 
 /// Files at least this large parse their chunks in parallel.
-const PARALLEL_BYTES: usize = 128 << 10;
+pub(crate) const PARALLEL_BYTES: usize = 128 << 10;
 
 /// Loads every document of `text`. Never fails as a whole: broken documents become errors.
 pub fn load_str(text: &str, lines: &LineIndex, limits: &Limits) -> LoadedFile {
@@ -447,16 +448,18 @@ struct PendingKey {
     merge: bool,
 }
 
+/// An open collection. Its finished children wait on the builder's scratch stacks from
+/// `base` on (keys from `key_base`), and become an exactly sized array or map when it closes:
+/// no per-collection growth, reallocation or copying while it fills.
 enum Frame {
     Seq {
-        items: Vec<Value>,
-        spans: Vec<SpanNode>,
+        base: usize,
         start: Span,
         anchor: usize,
     },
     Map {
-        map: Map<String, Value>,
-        spans: Vec<SpanNode>,
+        base: usize,
+        key_base: usize,
         key: Option<PendingKey>,
         merges: Vec<(Value, SpanNode)>,
         start: Span,
@@ -473,6 +476,11 @@ struct Anchored {
 struct Builder<'l> {
     limits: &'l Limits,
     stack: Vec<Frame>,
+    /// Finished children of the open collections, innermost last (see [`Frame`]).
+    values: Vec<Value>,
+    spans: Vec<SpanNode>,
+    /// Keys of the finished entries of the open mappings.
+    keys: Vec<PendingKey>,
     /// Node count at each open frame's start, to size anchored subtrees.
     counts: Vec<usize>,
     anchors: HashMap<usize, Anchored>,
@@ -494,6 +502,9 @@ impl<'l> Builder<'l> {
         Self {
             limits,
             stack: Vec::new(),
+            values: Vec::new(),
+            spans: Vec::new(),
+            keys: Vec::new(),
             counts: Vec::new(),
             anchors: HashMap::new(),
             nodes: 0,
@@ -563,7 +574,7 @@ impl<'l> Builder<'l> {
                     ));
                 }
                 let tag_suffix = tag.as_ref().map(|t| t.suffix.as_str());
-                self.scalar(&text, style, tag_suffix, anchor, span)
+                self.scalar(text, style, tag_suffix, anchor, span)
             }
             Event::Alias(id) => self.alias(id, span),
             Event::MappingStart(_, _) | Event::SequenceStart(_, _) if self.skips_next_value() => {
@@ -574,8 +585,7 @@ impl<'l> Builder<'l> {
             Event::SequenceStart(anchor, _) => {
                 self.open(span)?;
                 self.stack.push(Frame::Seq {
-                    items: Vec::new(),
-                    spans: Vec::new(),
+                    base: self.values.len(),
                     start: span,
                     anchor,
                 });
@@ -584,8 +594,8 @@ impl<'l> Builder<'l> {
             Event::MappingStart(anchor, _) => {
                 self.open(span)?;
                 self.stack.push(Frame::Map {
-                    map: Map::new(),
-                    spans: Vec::new(),
+                    base: self.values.len(),
+                    key_base: self.keys.len(),
                     key: None,
                     merges: Vec::new(),
                     start: span,
@@ -603,7 +613,8 @@ impl<'l> Builder<'l> {
     fn skips_next_value(&self) -> bool {
         let [
             Frame::Map {
-                map,
+                base,
+                key_base,
                 key: Some(key),
                 anchor: 0,
                 ..
@@ -613,7 +624,13 @@ impl<'l> Builder<'l> {
             return false;
         };
         key.text == "spec"
-            && map.get("kind").and_then(Value::as_str) == Some("CustomResourceDefinition")
+            && self
+                .keys
+                .get(*key_base..)
+                .unwrap_or_default()
+                .iter()
+                .zip(self.values.get(*base..).unwrap_or_default())
+                .any(|(k, v)| k.text == "kind" && v.as_str() == Some("CustomResourceDefinition"))
     }
 
     fn open(&mut self, span: Span) -> Result<(), LoadError> {
@@ -637,6 +654,9 @@ impl<'l> Builder<'l> {
         self.alias_nodes = 0;
         self.nodes = 0;
         let duplicates = std::mem::take(&mut self.duplicates);
+        self.values.clear();
+        self.spans.clear();
+        self.keys.clear();
         let (root, spans) = self.root.take()?;
         if root.is_null() {
             return None;
@@ -652,7 +672,7 @@ impl<'l> Builder<'l> {
 
     fn scalar(
         &mut self,
-        text: &str,
+        text: Cow<'_, str>,
         style: ScalarStyle,
         tag: Option<&str>,
         anchor: usize,
@@ -665,12 +685,12 @@ impl<'l> Builder<'l> {
         }) = self.stack.last_mut()
         {
             let (text, flags) = if plain {
-                match KeyText::for_plain(text) {
-                    KeyText::Same => (text.to_owned(), 0),
+                match KeyText::for_plain(&text) {
+                    KeyText::Same => (text.into_owned(), 0),
                     KeyText::Other(s) => (s, flags::KEY_NON_STRING),
                 }
             } else {
-                (text.to_owned(), 0)
+                (text.into_owned(), 0)
             };
             *key = Some(PendingKey {
                 merge: plain && text == "<<",
@@ -692,7 +712,7 @@ impl<'l> Builder<'l> {
         }
         self.nodes += 1;
         let (value, flags) = if plain {
-            let resolved = resolve_plain(text);
+            let resolved = resolve_plain(&text);
             let flags = if resolved.is_non_string() && !text.is_empty() {
                 flags::NON_STRING
             } else {
@@ -700,7 +720,7 @@ impl<'l> Builder<'l> {
             };
             (resolved.into_value(text), flags)
         } else {
-            (Value::String(text.to_owned()), 0)
+            (Value::String(text.into_owned()), 0)
         };
         let node = SpanNode::leaf(span, flags);
         if anchor > 0 {
@@ -766,18 +786,22 @@ impl<'l> Builder<'l> {
         let started = self.counts.pop().unwrap_or(0);
         let (value, node, anchor) = match frame {
             Frame::Seq {
-                items,
-                spans,
+                base,
                 start,
                 anchor,
-            } => (
-                Value::Array(items),
-                SpanNode::collection(start, end, spans),
-                anchor,
-            ),
+            } => {
+                let base = base.min(self.values.len());
+                let items: Vec<Value> = self.values.drain(base..).collect();
+                let spans: Vec<SpanNode> = self.spans.drain(base..).collect();
+                (
+                    Value::Array(items),
+                    SpanNode::collection(start, end, spans),
+                    anchor,
+                )
+            }
             Frame::Map {
-                mut map,
-                mut spans,
+                base,
+                key_base,
                 key,
                 merges,
                 start,
@@ -785,14 +809,22 @@ impl<'l> Builder<'l> {
             } => {
                 if let Some(key) = key {
                     // `key:` with nothing after it at the end of a flow mapping.
-                    insert(
-                        &mut map,
-                        &mut spans,
-                        key,
-                        Value::Null,
-                        SpanNode::default(),
-                        &mut self.duplicates,
-                    );
+                    self.keys.push(key);
+                    self.values.push(Value::Null);
+                    self.spans.push(SpanNode::default());
+                }
+                let base = base.min(self.values.len());
+                let key_base = key_base.min(self.keys.len());
+                let entries = self.values.len() - base;
+                let mut map = Map::with_capacity(entries);
+                let mut spans = Vec::with_capacity(entries);
+                let children = self
+                    .keys
+                    .drain(key_base..)
+                    .zip(self.values.drain(base..))
+                    .zip(self.spans.drain(base..));
+                for ((key, value), node) in children {
+                    insert(&mut map, &mut spans, key, value, node, &mut self.duplicates);
                 }
                 for (source, source_spans) in merges {
                     merge_into(&mut map, &mut spans, source, source_spans);
@@ -826,19 +858,13 @@ impl<'l> Builder<'l> {
                 }
                 self.root = Some((value, node));
             }
-            Some(Frame::Seq { items, spans, .. }) => {
+            Some(Frame::Seq { .. }) => {
                 let mut node = node;
                 node.key = node.value;
-                items.push(value);
-                spans.push(node);
+                self.values.push(value);
+                self.spans.push(node);
             }
-            Some(Frame::Map {
-                map,
-                spans,
-                key,
-                merges,
-                ..
-            }) => {
+            Some(Frame::Map { key, merges, .. }) => {
                 let Some(pending) = key.take() else {
                     return Err(Self::error(
                         node.value,
@@ -849,7 +875,9 @@ impl<'l> Builder<'l> {
                 if pending.merge {
                     return add_merge(merges, value, node, pending.span);
                 }
-                insert(map, spans, pending, value, node, &mut self.duplicates);
+                self.keys.push(pending);
+                self.values.push(value);
+                self.spans.push(node);
             }
         }
         Ok(None)
