@@ -269,9 +269,3 @@ fn explain(rule: &str) -> io::Result<ExitCode> {
     writeln!(io::stderr(), "kubeha: error: unknown rule `{rule}`; {hint}")?;
     Ok(ExitCode::from(USAGE_ERROR))
 }
-
-/// jemalloc: a run allocates millions of small values and strings; measured against glibc's
-/// malloc it is about a tenth faster on the corpus and at 100×, with the same peak memory.
-#[cfg(not(target_os = "windows"))]
-#[global_allocator]
-static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
