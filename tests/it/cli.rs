@@ -42,6 +42,12 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
+/// Asserts that stderr contains `needle`, showing all of stderr when it does not.
+fn assert_stderr_has(o: &Output, needle: &str) {
+    let err = stderr(o);
+    assert!(err.contains(needle), "{err}");
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
@@ -256,11 +262,7 @@ fn bad_option_type_is_a_located_error() {
         "examples",
     ]);
     assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("did you mean `min-replicas`?"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "did you mean `min-replicas`?");
     std::fs::write(
         dir.join("cfg.yaml"),
         "rules:\n  single-replica:\n    min-replicas: many\n",
@@ -273,11 +275,7 @@ fn bad_option_type_is_a_located_error() {
         "examples",
     ]);
     assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("must be a non-negative integer"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "must be a non-negative integer");
 }
 
 #[test]
@@ -306,11 +304,7 @@ fn stdin_with_a_name() {
 fn unknown_rule_on_the_command_line() {
     let o = run(&["check", "--select", "missing-pbd", "examples"]);
     assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("did you mean `missing-pdb`?"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "did you mean `missing-pdb`?");
     let o = run(&["explain", "single-replicas"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("did you mean `single-replica`?"));
@@ -626,11 +620,7 @@ fn a_suppression_without_reason_warns() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 0);
-    assert!(
-        stderr(&o).contains("kubeha: warning: web.yaml:7: comment gives no reason"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "kubeha: warning: web.yaml:7: comment gives no reason");
 }
 
 #[test]
@@ -737,9 +727,5 @@ fn limits_are_configurable() {
         .output()
         .unwrap();
     assert_eq!(code(&o), 2);
-    assert!(
-        stderr(&o).contains("did you mean `max-depth`?"),
-        "{}",
-        stderr(&o)
-    );
+    assert_stderr_has(&o, "did you mean `max-depth`?");
 }
