@@ -15,7 +15,7 @@ install /usr/bin/time time
 
 cargo build --release --locked
 bin=target/release/kubeha
-corpus=${CORPUS:-../shared/corpus}
+corpus=${CORPUS:-tests/corpus}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

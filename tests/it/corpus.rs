@@ -1,4 +1,4 @@
-//! The real-world corpus (`../shared/corpus`): valid manifests must load without
+//! The real-world corpus (`tests/corpus`, a copy of `../shared/corpus` with its SOURCES.md): valid manifests must load without
 //! `invalid-*`, `unknown-field` or `ambiguous-scalar` findings, and nothing may panic.
 
 use kubeha::{Config, Input, lint};
@@ -8,7 +8,7 @@ fn corpus_lints_without_invalid_findings() {
     let dir = crate::corpus_dir();
     assert!(
         dir.is_dir(),
-        "the corpus is expected at {} (shared/ beside the checkout)",
+        "the corpus is expected at {} (tests/corpus, committed)",
         dir.display()
     );
     let report = lint(&[Input::Path(dir)], &Config::default());

@@ -33,7 +33,7 @@ fn fix_language_patterns(v: &mut serde_json::Value) -> usize {
 
 #[test]
 fn sarif_is_valid_and_carries_real_regions() {
-    let schema_path = crate::repo().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let schema_path = crate::repo().join("tests/data/sarif-schema-2.1.0.json");
     let mut schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();
     // The published schema's `language` patterns (run, toolComponent) have an unbalanced `]`,

@@ -27,5 +27,5 @@ pub fn repo() -> &'static Path {
 }
 
 pub fn corpus_dir() -> PathBuf {
-    repo().join("../shared/corpus")
+    repo().join("tests/corpus")
 }
