@@ -38,6 +38,9 @@ pub enum OptionValue {
 pub struct RuleSettings {
     pub enabled: bool,
     pub severity: Severity,
+    /// The user set `severity` for this rule: it then applies to every sub-case, overriding
+    /// the sub-case defaults a rule may give (`Reported::severity`).
+    pub severity_configured: bool,
     options: Vec<(&'static str, OptionValue)>,
 }
 
@@ -46,6 +49,7 @@ impl RuleSettings {
         Self {
             enabled: meta.enabled,
             severity: meta.severity,
+            severity_configured: false,
             options: meta
                 .options
                 .iter()
@@ -649,6 +653,7 @@ fn apply_level(settings: &mut RuleSettings, level: &str) -> Option<()> {
         "on" => settings.enabled = true,
         other => {
             settings.severity = Severity::parse(other)?;
+            settings.severity_configured = true;
             settings.enabled = true;
         }
     }

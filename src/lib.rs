@@ -167,6 +167,7 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
                 kubernetes_version: config.kubernetes_version,
             };
             let mut sink = Sink::new(meta.name, settings.severity, &report.files);
+            sink.severity_configured = settings.severity_configured;
             rule.check(&cx, &mut sink);
             Some(sink.findings)
         })

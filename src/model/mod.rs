@@ -2,11 +2,13 @@
 //! object when the kind is known, and the [`Workload`] view shared by every pod-level rule.
 
 mod decode;
+mod image;
 mod path;
 mod selector;
 mod workload;
 
 pub use decode::{DecodeError, Typed, decode};
+pub use image::{container_datastore, datastore, image_name, image_tag};
 pub use path::{FieldPath, Seg, resolve};
 pub use selector::{
     Labels, Operator, Selector, display_labels, display_selector, requirement_matches,

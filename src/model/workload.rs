@@ -39,6 +39,13 @@ pub struct ContainerRef<'a> {
     pub kind: ContainerKind,
 }
 
+impl ContainerRef<'_> {
+    /// The container's `name:` entry: where a person looks for "this container".
+    pub fn name_path(&self) -> FieldPath {
+        self.path.clone().key("name")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Workload<'a> {
     /// Index of the object in the run's object list.
@@ -194,6 +201,27 @@ impl<'a> Workload<'a> {
         FieldPath::from_keys(self.pod_spec_path)
     }
 
+    /// The labels that pick exactly this workload's pods, for advice that builds a selector
+    /// (a PDB, a spread constraint): `spec.selector` as written when the kind has a label
+    /// selector, otherwise the pod template labels without the ones that change on every
+    /// release or are injected (`version`, `app.kubernetes.io/version`, `helm.sh/chart`, …).
+    pub fn own_pods_selector(&self) -> String {
+        if let Some(s @ Selector::Label(_)) = self.selector {
+            return super::display_selector(s);
+        }
+        let stable: Labels = self
+            .labels
+            .iter()
+            .filter(|(k, _)| !is_volatile_label(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        super::display_labels(if stable.is_empty() {
+            self.labels
+        } else {
+            &stable
+        })
+    }
+
     pub fn labels_path(&self) -> FieldPath {
         FieldPath::from_keys(self.template_meta_path).key("labels")
     }
@@ -223,6 +251,24 @@ impl<'a> Workload<'a> {
             });
         main.chain(sidecars)
     }
+}
+
+/// Labels that differ between releases of one workload or are stamped by tooling: a selector
+/// built from them breaks on the next release or matches nothing.
+fn is_volatile_label(key: &str) -> bool {
+    matches!(
+        key,
+        "version"
+            | "app.kubernetes.io/version"
+            | "helm.sh/chart"
+            | "chart"
+            | "heritage"
+            | "release"
+            | "app.kubernetes.io/managed-by"
+    ) || CONTROLLER_LABELS.contains(&key)
+        || key.starts_with("service.istio.io/")
+        || key.starts_with("security.istio.io/")
+        || key.starts_with("sidecar.istio.io/")
 }
 
 fn empty_pod_spec() -> &'static PodSpec {

@@ -86,10 +86,17 @@ impl Rule for DeprecatedApi {
             else {
                 continue;
             };
-            let (state, since) = if target >= removed {
-                ("was removed in", removed)
+            // A removed version is no longer served: `kubectl apply` fails with "no matches
+            // for kind". A deprecated one still works, with a warning from the API server.
+            let (state, since, severity, consequence) = if target >= removed {
+                (
+                    "was removed in",
+                    removed,
+                    Severity::Error,
+                    ": the API server does not serve it, so applying it fails",
+                )
             } else if target >= deprecated {
-                ("is deprecated since", deprecated)
+                ("is deprecated since", deprecated, Severity::Warning, "")
             } else {
                 continue;
             };
@@ -97,10 +104,11 @@ impl Rule for DeprecatedApi {
                 o,
                 path!["apiVersion"],
                 format!(
-                    "`{api}` {} {state} Kubernetes {}.{} (target {}.{})",
+                    "`{api}` {} {state} Kubernetes {}.{} (target {}.{}){consequence}",
                     o.kind, since.0, since.1, target.0, target.1
                 ),
             )
+            .severity(severity)
             .help(format!(
                 "Use `{replacement}` (fields may differ: check the {} schema of the new version)",
                 o.kind

@@ -26,6 +26,37 @@ impl Rule for HpaMaxReplicas {
                 continue;
             }
             let (min_field, max_field) = (a.min_field, a.max_field);
+            let is_hpa = a.object.kind == "HorizontalPodAutoscaler";
+            // The API server rejects an HPA whose maxReplicas is below 1 or below an explicit
+            // minReplicas (`ValidateHorizontalPodAutoscalerSpec` in
+            // pkg/apis/autoscaling/validation); equal bounds are valid but never scale.
+            let rejected = is_hpa
+                && (a.max_replicas < 1 || (a.min_explicit && a.max_replicas < a.min_replicas));
+            if rejected {
+                let reason = if a.max_replicas < 1 {
+                    "must be greater than 0".to_owned()
+                } else {
+                    format!(
+                        "must be greater than or equal to `{min_field}` ({})",
+                        a.min_replicas
+                    )
+                };
+                out.report(
+                    a.object,
+                    a.max_path(),
+                    format!(
+                        "{} is rejected by the API server: `{max_field}` {} {reason}",
+                        a.object.describe(),
+                        a.max_replicas,
+                    ),
+                )
+                .severity(Severity::Error)
+                .help(format!(
+                    "Set `{max_field}` above {} so the autoscaler can add pods under load",
+                    a.min_replicas
+                ));
+                continue;
+            }
             out.report(
                 a.object,
                 a.max_path(),

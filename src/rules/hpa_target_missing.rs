@@ -1,6 +1,6 @@
 //! `hpa-target-missing`: an autoscaler whose target is not among the loaded objects.
 
-use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use super::{Context, Group, Rule, RuleMeta, Sink, outside_files};
 use crate::finding::Severity;
 use crate::path;
 
@@ -45,7 +45,8 @@ impl Rule for HpaTargetMissing {
                 ),
             )
             .help(format!(
-                "Fix `scaleTargetRef` (kind, name and apiVersion) to name the workload to scale; {OUTSIDE_FILES}"
+                "Fix `scaleTargetRef` (kind, name and apiVersion) to name the workload to scale; {}",
+                outside_files(&format!("{} `{}`", a.target_kind, a.target_name))
             ));
         }
     }

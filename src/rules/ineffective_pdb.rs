@@ -3,7 +3,7 @@
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::pdb_blocks_eviction::percent;
-use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink, plural};
+use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 use crate::model::Selector;
 use crate::path;
@@ -29,16 +29,33 @@ impl Rule for IneffectivePdb {
         for (o, pdb) in cx.index.pdbs() {
             let Some(spec) = &pdb.spec else { continue };
             let help = "Set `maxUnavailable: 1` (or a `minAvailable` below the replica count) so drains evict one pod at a time";
+            // The pods the budget counts: `None` when a matched workload's count is unknown
+            // (DaemonSet, Job) or nothing is matched.
+            let selector = Selector::from_label(spec.selector.as_ref());
+            let matched = cx.index.workloads_matching(&o.namespace, selector);
+            let total: Option<i64> = if matched.is_empty() {
+                None
+            } else {
+                matched
+                    .iter()
+                    .map(|w| cx.index.pod_count(w).map(i64::from))
+                    .sum()
+            };
+            // With one pod no budget can both protect it and let a drain go on: a budget that
+            // lets it go is `single-replica`'s finding on the workload, not this budget's flaw.
+            let one_pod = total.is_some_and(|t| t <= 1);
             match (&spec.min_available, &spec.max_unavailable) {
                 (None, None) => {
                     out.report(
                         o,
                         path!["spec"],
                         format!(
-                            "{} sets neither minAvailable nor maxUnavailable: it expresses no budget (the disruption controller then allows no voluntary eviction at all)",
+                            "{} sets neither minAvailable nor maxUnavailable: it expresses no budget, and the disruption controller then allows no voluntary eviction at all",
                             o.describe()
                         ),
                     )
+                    // Expected pods 0 ⇒ `disruptionsAllowed: 0`: drains hang for certain.
+                    .severity(Severity::Error)
                     .help(help);
                 }
                 (Some(min), _) => {
@@ -46,7 +63,7 @@ impl Rule for IneffectivePdb {
                         IntOrString::Int(n) => *n <= 0,
                         IntOrString::String(s) => percent(s) == Some(0),
                     };
-                    if zero {
+                    if zero && !one_pod {
                         out.report(
                             o,
                             path!["spec", "minAvailable"],
@@ -58,31 +75,25 @@ impl Rule for IneffectivePdb {
                 (None, Some(max)) => {
                     let all = match max {
                         IntOrString::String(s) => percent(s).is_some_and(|p| p >= 100),
-                        IntOrString::Int(n) => {
-                            let selector = Selector::from_label(spec.selector.as_ref());
-                            let matched = cx.index.workloads_matching(&o.namespace, selector);
-                            let total: Option<i64> = matched
-                                .iter()
-                                .map(|w| cx.index.pod_count(w).map(i64::from))
-                                .sum();
-                            !matched.is_empty()
-                                && total.is_some_and(|t| t > 0 && i64::from(*n) >= t)
-                        }
+                        IntOrString::Int(n) => total.is_some_and(|t| t > 0 && i64::from(*n) >= t),
                     };
-                    if all {
+                    if all && !one_pod {
                         let shown = match max {
                             IntOrString::Int(n) => plural(n, "pod", "pods"),
                             IntOrString::String(s) => format!("`{s}`"),
                         };
+                        let pods = total.map_or(String::new(), |t| {
+                            format!(", and it selects {}", plural(t, "pod", "pods"))
+                        });
                         out.report(
                             o,
                             path!["spec", "maxUnavailable"],
                             format!(
-                                "{} lets every selected pod go at once: maxUnavailable is {shown}",
+                                "{} lets every selected pod go at once: maxUnavailable is {shown}{pods}",
                                 o.describe()
                             ),
                         )
-                        .help(format!("{help}; {OUTSIDE_FILES}"));
+                        .help(help);
                     }
                 }
             }

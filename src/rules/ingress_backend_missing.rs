@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use super::{Context, Group, Rule, RuleMeta, Sink, outside_files};
 use crate::finding::Severity;
 use crate::model::{FieldPath, Object, Typed};
 
@@ -82,7 +82,8 @@ impl Rule for IngressBackendMissing {
                             ),
                         )
                         .help(format!(
-                            "Name an existing Service, or add it; {OUTSIDE_FILES}"
+                            "Name an existing Service, or add it; {}",
+                            outside_files(&format!("Service `{name}`"))
                         ));
                     }
                     continue;
@@ -128,6 +129,8 @@ impl Rule for IngressBackendMissing {
                         o.describe()
                     ),
                 )
+                // The controller has no endpoint for that port: the route answers 503.
+                .severity(Severity::Error)
                 .help(format!(
                     "Use a port the Service exposes: {}",
                     if exposed.is_empty() {

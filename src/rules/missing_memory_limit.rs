@@ -40,7 +40,7 @@ pub(super) fn missing_limit(cx: &Context<'_>, out: &mut Sink<'_>, resource: &str
             }
             out.report(
                 w.object,
-                c.path.clone(),
+                c.name_path(),
                 format!(
                     "container `{}` of {} has no {resource} limit",
                     c.container.name,

@@ -4,7 +4,7 @@ use k8s_openapi::api::core::v1::PodAffinityTerm;
 
 use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
-use crate::model::{Selector, Workload, display_labels};
+use crate::model::{Selector, Workload};
 
 pub struct MissingPodSpread;
 
@@ -100,9 +100,9 @@ impl Rule for MissingPodSpread {
                 ),
             )
             .help(format!(
-                "Add `topologySpreadConstraints` with `topologyKey: {}` and a `labelSelector` matching the pod labels ({}), or a podAntiAffinity term on the same key",
+                "Add `topologySpreadConstraints` with `topologyKey: {}` and a `labelSelector` of the workload's own selector ({}), or a podAntiAffinity term on the same key",
                 keys.first().map_or("kubernetes.io/hostname", String::as_str),
-                display_labels(w.labels)
+                w.own_pods_selector()
             ));
         }
     }

@@ -41,15 +41,21 @@ impl Rule for MissingResourceRequests {
                     continue;
                 }
                 let what = missing.join(" and ");
+                let help = match missing.as_slice() {
+                    ["cpu"] => "Set `resources.requests.cpu` to what the container needs: without it the scheduler counts no CPU for this container and overcommits the node, and when the node is busy the container gets the smallest CPU share and is starved (CPU is throttled, not a reason for eviction)".to_owned(),
+                    ["memory"] => "Set `resources.requests.memory` to what the container needs: the scheduler cannot place the pod by its memory, and under node memory pressure the kubelet evicts pods whose usage exceeds their request first".to_owned(),
+                    _ => "Set `resources.requests.cpu` and `resources.requests.memory` to what the container needs: without them the pod is BestEffort (the first the kubelet evicts under memory pressure) when no container sets any, the scheduler overcommits the node, and under CPU contention the container is starved".to_owned(),
+                };
                 out.report(
                     w.object,
-                    c.path.clone(),
-                    format!("container `{}` of {} has no {what} request", c.container.name, w.object.describe()),
+                    c.name_path(),
+                    format!(
+                        "container `{}` of {} has no {what} request",
+                        c.container.name,
+                        w.object.describe()
+                    ),
                 )
-                .help(format!(
-                    "Set `resources.requests.{}` to what the container needs: without requests the scheduler overcommits nodes and the pod is evicted first under pressure",
-                    missing.join("` and `resources.requests.")
-                ));
+                .help(help);
             }
         }
     }

@@ -198,6 +198,8 @@ impl Context<'_> {
 pub struct Sink<'a> {
     rule: &'static str,
     severity: Severity,
+    /// The user chose the rule's severity: sub-case defaults do not apply.
+    pub(crate) severity_configured: bool,
     files: &'a [Arc<SourceFile>],
     pub(crate) findings: Vec<Finding>,
 }
@@ -206,6 +208,7 @@ pub struct Sink<'a> {
 pub struct Reported<'s> {
     finding: &'s mut Finding,
     files: &'s [Arc<SourceFile>],
+    severity_configured: bool,
 }
 
 pub fn object_ref(o: &Object) -> ObjectRef {
@@ -228,6 +231,7 @@ impl<'a> Sink<'a> {
         Self {
             rule,
             severity,
+            severity_configured: false,
             files,
             findings: Vec::new(),
         }
@@ -280,14 +284,29 @@ impl<'a> Sink<'a> {
     fn push(&mut self, finding: Finding) -> Reported<'_> {
         self.findings.push(finding);
         let files = self.files;
+        let severity_configured = self.severity_configured;
         match self.findings.last_mut() {
-            Some(finding) => Reported { finding, files },
+            Some(finding) => Reported {
+                finding,
+                files,
+                severity_configured,
+            },
             None => unreachable!("a finding was just pushed"),
         }
     }
 }
 
 impl Reported<'_> {
+    /// This sub-case's default severity, when it differs from the rule's (an undeclared
+    /// numeric port is advisory where a named one certainly breaks). A severity the user
+    /// configured for the rule wins over it.
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        if !self.severity_configured {
+            self.finding.severity = severity;
+        }
+        self
+    }
+
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.finding.help = Some(help.into());
         self
@@ -323,6 +342,14 @@ pub fn plural(n: impl fmt::Display, one: &str, many: &str) -> String {
     let n = n.to_string();
     let word = if n == "1" { one } else { many };
     format!("{n} {word}")
+}
+
+/// The help sentence a cross-object rule adds when it looked for `what` (``Service `web` ``)
+/// among the loaded objects and did not find it.
+pub fn outside_files(what: &str) -> String {
+    format!(
+        "kubeha only sees the files it is given: if {what} is defined in another file, lint both together"
+    )
 }
 
 /// The help sentence every cross-object rule carries.

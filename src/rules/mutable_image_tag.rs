@@ -2,6 +2,7 @@
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
+use crate::model::image_tag;
 
 pub struct MutableImageTag;
 
@@ -14,16 +15,6 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     doc: include_str!("../../rules/mutable-image-tag.md"),
 };
-
-/// The tag of an image reference, `None` when it has none, or `Some("")` when it is pinned by
-/// digest. `registry:5000/app` has no tag: a `:` before the last `/` is a registry port.
-pub(crate) fn image_tag(image: &str) -> Option<&str> {
-    if image.contains('@') {
-        return Some("");
-    }
-    let last = image.rsplit('/').next().unwrap_or(image);
-    last.split_once(':').map(|(_, tag)| tag)
-}
 
 impl Rule for MutableImageTag {
     fn meta(&self) -> &'static RuleMeta {
@@ -59,21 +50,5 @@ impl Rule for MutableImageTag {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::image_tag;
-
-    #[test]
-    fn parses_image_references() {
-        assert_eq!(image_tag("nginx"), None);
-        assert_eq!(image_tag("nginx:latest"), Some("latest"));
-        assert_eq!(image_tag("nginx:1.27"), Some("1.27"));
-        assert_eq!(image_tag("registry:5000/app"), None);
-        assert_eq!(image_tag("registry:5000/team/app:1.2"), Some("1.2"));
-        assert_eq!(image_tag("nginx@sha256:abc"), Some(""));
-        assert_eq!(image_tag("nginx:latest@sha256:abc"), Some(""));
     }
 }

@@ -2,7 +2,7 @@
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink, plural};
+use super::{Context, Group, Rule, RuleMeta, Sink, outside_files, plural};
 use crate::finding::Severity;
 use crate::model::{Object, Selector, Typed};
 use crate::path;
@@ -116,22 +116,36 @@ impl Rule for PdbBlocksEviction {
             } else {
                 String::new()
             };
+            // With an autoscaler the budget blocks at the autoscaler's minimum only: above it
+            // drains go on. Without one it blocks for certain at the declared scale.
+            let autoscaled = matched
+                .iter()
+                .any(|w| cx.index.effective_replicas(w).autoscaler.is_some());
+            let at_min = if autoscaled {
+                " at the autoscaler's minimum"
+            } else {
+                ""
+            };
             let mut reported = out.report(
                 o,
                 path!["spec", "minAvailable"],
                 format!(
-                    "{} allows no disruption: minAvailable {}{rounding} of {} selected",
+                    "{} allows no disruption{at_min}: minAvailable {}{rounding} of {} selected",
                     o.describe(),
                     show(min),
                     plural(total, "pod", "pods")
                 ),
             );
+            if autoscaled {
+                reported.severity(Severity::Warning);
+            }
+            let elsewhere = outside_files("another workload that this PodDisruptionBudget selects");
             reported.help(if total < 2 {
                 format!(
-                    "One pod cannot be both protected and evictable: run at least 2 replicas and use `maxUnavailable: 1`; {OUTSIDE_FILES}"
+                    "One pod cannot be both protected and evictable: run at least 2 replicas and use `maxUnavailable: 1`; {elsewhere}"
                 )
             } else {
-                format!("Set `minAvailable` below {total}, or use `maxUnavailable: 1`; {OUTSIDE_FILES}")
+                format!("Set `minAvailable` below {total}, or use `maxUnavailable: 1`; {elsewhere}")
             });
             for w in matched {
                 let replicas = cx.index.effective_replicas(w);

@@ -1,6 +1,6 @@
 //! `replicas-with-hpa`: a workload that sets `spec.replicas` while an autoscaler owns the count.
 
-use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::path;
 
@@ -38,7 +38,7 @@ impl Rule for ReplicasWithHpa {
             )
             .related(a.object, &path!["spec", "scaleTargetRef"], format!("{} targets it", a.object.describe()))
             .help(format!(
-                "Remove `spec.replicas`: every apply resets the scale the autoscaler chose (its minimum, {}, applies instead); {OUTSIDE_FILES}",
+                "Remove `spec.replicas`: every apply resets the scale the autoscaler chose (its minimum, {}, applies instead)",
                 a.min_replicas
             ));
         }

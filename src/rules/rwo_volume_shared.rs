@@ -1,6 +1,6 @@
 //! `rwo-volume-shared`: a Deployment whose pods would share a ReadWriteOnce volume.
 
-use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink, plural};
+use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 use crate::index::Index;
 use crate::model::{FieldPath, Object, Typed, Workload};
@@ -105,9 +105,7 @@ impl Rule for RwoVolumeShared {
                     ),
                 )
                 .related(claim, &crate::path!["spec", "accessModes"], "ReadWriteOnce only")
-                .help(format!(
-                    "Use a StatefulSet with volumeClaimTemplates (one volume per pod), a ReadWriteMany claim, or `replicas: 1` with `strategy: Recreate`; {OUTSIDE_FILES}"
-                ));
+                .help("Use a StatefulSet with volumeClaimTemplates (one volume per pod), a ReadWriteMany claim, or `replicas: 1` with `strategy: Recreate`");
             }
         }
     }

@@ -4,9 +4,9 @@ use k8s_openapi::api::core::v1::ContainerPort;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::service_selects_nothing::pod_selector;
-use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
-use crate::model::{Selector, Typed};
+use crate::model::{Object, Selector, Typed};
 use crate::path;
 
 pub struct ServiceTargetPortMismatch;
@@ -31,6 +31,60 @@ fn describe_port(p: &ContainerPort) -> String {
         Some(name) => format!("`{name}` ({}/{proto})", p.container_port),
         None => format!("{}/{proto}", p.container_port),
     }
+}
+
+/// What is wrong with one Service port's target, and how sure that is.
+///
+/// Kubernetes resolves a *named* targetPort per pod, by name and protocol (`FindPort` in
+/// pkg/api/v1/pod/util.go): a pod without it gets no endpoint. A *number* is used as is:
+/// declared container ports are informational.
+fn problem(
+    o: &Object,
+    target: &IntOrString,
+    shown: &str,
+    want: &str,
+    same_target: &[&&ContainerPort],
+    none_declared: bool,
+) -> Option<(String, Severity)> {
+    if same_target.is_empty() {
+        return match target {
+            IntOrString::String(_) => Some((
+                format!(
+                    "targetPort {shown} of {} is not a port name declared by the selected pods: they get no endpoints for it",
+                    o.describe()
+                ),
+                Severity::Error,
+            )),
+            // Only worth saying when the pods declare other ports.
+            IntOrString::Int(_) if !none_declared => Some((
+                format!(
+                    "targetPort {shown} of {} is not among the ports the selected pods declare",
+                    o.describe()
+                ),
+                Severity::Info,
+            )),
+            IntOrString::Int(_) => None,
+        };
+    }
+    if same_target
+        .iter()
+        .any(|p| protocol(p.protocol.as_ref()) == want)
+    {
+        return None;
+    }
+    let severity = if matches!(target, IntOrString::String(_)) {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    Some((
+        format!(
+            "targetPort {shown} of {} uses {want}, but the selected pods declare it as {}",
+            o.describe(),
+            protocol(same_target.first().and_then(|p| p.protocol.as_ref()))
+        ),
+        severity,
+    ))
 }
 
 impl Rule for ServiceTargetPortMismatch {
@@ -77,32 +131,11 @@ impl Rule for ServiceTargetPortMismatch {
                     IntOrString::Int(n) => n.to_string(),
                     IntOrString::String(s) => format!("`{s}`"),
                 };
-                let problem = if same_target.is_empty() {
-                    match &target {
-                        IntOrString::String(_) => Some(format!(
-                            "targetPort {shown} of {} is not a port name declared by the selected pods",
-                            o.describe()
-                        )),
-                        // Declared ports are informational: only flag when some are declared.
-                        IntOrString::Int(_) if !declared.is_empty() => Some(format!(
-                            "targetPort {shown} of {} is not among the ports the selected pods declare",
-                            o.describe()
-                        )),
-                        IntOrString::Int(_) => None,
-                    }
-                } else if !same_target
-                    .iter()
-                    .any(|p| protocol(p.protocol.as_ref()) == want)
-                {
-                    Some(format!(
-                        "targetPort {shown} of {} uses {want}, but the selected pods declare it as {}",
-                        o.describe(),
-                        protocol(same_target.first().and_then(|p| p.protocol.as_ref()))
-                    ))
-                } else {
-                    None
+                let Some((message, severity)) =
+                    problem(o, &target, &shown, want, &same_target, declared.is_empty())
+                else {
+                    continue;
                 };
-                let Some(message) = problem else { continue };
                 let field = if port.target_port.is_some() {
                     "targetPort"
                 } else {
@@ -115,16 +148,16 @@ impl Rule for ServiceTargetPortMismatch {
                     format!("the selected pods declare {}", list.join(", "))
                 };
                 let mut reported = out.report(o, path!["spec", "ports", i, field], message);
-                let numeric_hint = if same_target.is_empty()
-                    && matches!(target, IntOrString::Int(_))
-                {
-                    " (if the container listens on it anyway, declare it under `ports:` so the Service and the pod agree)"
+                reported.severity(severity);
+                if severity == Severity::Info {
+                    reported.help(format!(
+                        "Traffic still reaches the pods if a container listens on {shown}, since declared ports are informational; declare it under the container's `ports:` so readers and named references agree ({available})"
+                    ));
                 } else {
-                    ""
-                };
-                reported.help(format!(
-                    "Point `targetPort` at a declared container port: {available}{numeric_hint}; {OUTSIDE_FILES}"
-                ));
+                    reported.help(format!(
+                        "Point `targetPort` at a declared container port with the Service port's protocol: {available}"
+                    ));
+                }
                 for w in &matched {
                     reported.related(
                         w.object,

@@ -2,6 +2,7 @@
 
 use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
+use crate::model::{WorkloadKind, container_datastore};
 use crate::path;
 
 pub struct SingleReplica;
@@ -28,55 +29,38 @@ impl Rule for SingleReplica {
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let min = cx.int_option("min-replicas");
         for w in cx.index.workloads.iter().filter(|w| w.is_scalable()) {
-            let replicas = cx.index.effective_replicas(w);
-            let count = i64::from(replicas.count);
-            // `replicas: 0` (or an autoscaler minimum of 0) is a deliberate choice.
+            // An autoscaler's floor is `hpa-min-replicas`'s finding, on the autoscaler: one
+            // cause, one finding.
+            if cx.index.autoscaler_of(w).is_some() {
+                continue;
+            }
+            let count = i64::from(w.replicas.unwrap_or(1));
+            // `replicas: 0` is a deliberate choice: the workload is parked.
             if count == 0 || count >= min {
                 continue;
             }
-            let at = path!["spec", "replicas"];
-            match replicas.autoscaler {
-                None => {
-                    out.report(
-                        w.object,
-                        at,
-                        format!("{} runs {}", w.object.describe(), plural(count, "replica", "replicas")),
-                    )
-                    .help(format!(
-                        "Set `spec.replicas` to at least {min} so one pod can fail or be evicted while the others serve"
-                    ));
-                }
-                Some(a) => {
-                    out.report(
-                        w.object,
-                        at,
-                        format!(
-                            "{} runs as few as {}: {} has minReplicas {}",
-                            w.object.describe(),
-                            plural(count, "replica", "replicas"),
-                            a.object.describe(),
-                            a.min_replicas
-                        ),
-                    )
-                    .related(
-                        a.object,
-                        &a.min_path(),
-                        if a.min_explicit {
-                            format!("minimum of {} set here", a.object.describe())
-                        } else {
-                            format!(
-                                "{} sets no minimum: it defaults to {}",
-                                a.object.describe(),
-                                a.min_replicas
-                            )
-                        },
-                    )
-                    .help(format!(
-                        "Raise the minimum of {} to at least {min}",
-                        a.object.describe()
-                    ));
-                }
-            }
+            let message = match w.replicas {
+                Some(_) => format!(
+                    "{} runs {}",
+                    w.object.describe(),
+                    plural(count, "replica", "replicas")
+                ),
+                None => format!("{} sets no `replicas` (defaults to 1)", w.object.describe()),
+            };
+            let store = w
+                .containers()
+                .find_map(|c| container_datastore(c.container.image.as_deref(), &c.container.name));
+            let help = match (store, w.kind) {
+                (Some(product), _) => format!(
+                    "Replicas alone do not make {product} highly available: every replica is an independent {product} with its own data, so clients would see a split store. It needs replication: run it with {product}'s own replication or clustering (an operator or a chart that configures it), or use a managed service; if one instance is accepted, suppress this finding with that reason"
+                ),
+                (None, WorkloadKind::StatefulSet) => "Replicas alone do not make a StatefulSet highly available: each pod keeps its own identity and volume, so a second replica serves only if the software replicates or shards between its peers. It needs replication: configure it and then raise `spec.replicas`, or suppress this finding with the reason one instance is accepted".to_owned(),
+                (None, _) => format!(
+                    "Set `spec.replicas` to at least {min} so one pod can fail or be evicted while the others serve"
+                ),
+            };
+            out.report(w.object, path!["spec", "replicas"], message)
+                .help(help);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! `statefulset-service-missing`: a StatefulSet whose governing headless Service is missing.
 
-use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use super::{Context, Group, Rule, RuleMeta, Sink, outside_files};
 use crate::finding::Severity;
 use crate::model::{Selector, Typed, display_labels};
 use crate::path;
@@ -32,11 +32,18 @@ impl Rule for StatefulsetServiceMissing {
             };
             let ns = w.object.namespace.as_str();
             let services: Vec<_> = cx.index.find(ns, "Service", name).collect();
-            let problem = if services.is_empty() {
+            let selects = w.own_pods_selector();
+            let (problem, help) = if services.is_empty() {
                 if !cx.index.is_complete(ns) {
                     continue;
                 }
-                format!("no Service `{name}` in namespace `{ns}`")
+                (
+                    format!("no Service `{name}` in namespace `{ns}`"),
+                    format!(
+                        "Add a headless Service `{name}` (`clusterIP: None`) whose selector is {selects}: it gives each pod its stable DNS name; {}",
+                        outside_files(&format!("Service `{name}`"))
+                    ),
+                )
             } else {
                 let headless = services.iter().find_map(|o| match &o.typed {
                     Typed::Service(svc) => svc
@@ -46,28 +53,42 @@ impl Rule for StatefulsetServiceMissing {
                     _ => None,
                 });
                 match headless {
-                    None => format!("Service `{name}` is not headless (`clusterIP: None`)"),
+                    None => (
+                        format!("Service `{name}` is not headless (`clusterIP: None`)"),
+                        format!(
+                            "`spec.clusterIP` cannot be changed on an existing Service, and a StatefulSet's `serviceName` cannot be changed either: delete Service `{name}` and create it again with `clusterIP: None` (clients that use its cluster IP lose it for that moment), or keep it for clients and give the pods a second, headless Service by recreating the StatefulSet with `kubectl delete statefulset --cascade=orphan` and a new `serviceName`"
+                        ),
+                    ),
                     Some(spec) => match &spec.selector {
                         Some(sel) if !sel.is_empty() && w.is_selected_by(Selector::Map(sel)) => {
                             continue;
                         }
-                        Some(sel) if !sel.is_empty() => format!(
-                            "headless Service `{name}` selects `{}`, not the StatefulSet's pods `{}`",
-                            display_labels(sel),
-                            display_labels(w.labels)
+                        Some(sel) if !sel.is_empty() => (
+                            format!(
+                                "headless Service `{name}` selects `{}`, not the StatefulSet's pods `{}`",
+                                display_labels(sel),
+                                display_labels(w.labels)
+                            ),
+                            format!("Set the selector of Service `{name}` to {selects}"),
                         ),
-                        _ => format!("headless Service `{name}` has no selector"),
+                        _ => (
+                            format!("headless Service `{name}` has no selector"),
+                            format!(
+                                "Give Service `{name}` the selector {selects}: without one, no endpoints and no per-pod DNS records are created"
+                            ),
+                        ),
                     },
                 }
             };
             out.report(
                 w.object,
                 path!["spec", "serviceName"],
-                format!("{} names governing Service `{name}`, but {problem}", w.object.describe()),
+                format!(
+                    "{} names governing Service `{name}`, but {problem}",
+                    w.object.describe()
+                ),
             )
-            .help(format!(
-                "Add a Service `{name}` with `clusterIP: None` selecting the StatefulSet's pod labels: it gives each pod its stable DNS name; {OUTSIDE_FILES}"
-            ));
+            .help(help);
         }
     }
 }

@@ -4,7 +4,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::pdb_blocks_eviction::percent;
 use super::rwo_volume_shared::{rwo_claims, strategy_type};
-use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::model::Typed;
 use crate::path;
@@ -21,6 +21,22 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/unsafe-rollout-strategy.md"),
 };
 
+/// Whether the pods mount a PersistentVolumeClaim that is not among the loaded objects.
+fn mounts_unseen_claim(cx: &Context<'_>, w: &crate::model::Workload<'_>) -> bool {
+    w.pod_spec.volumes.iter().flatten().any(|v| {
+        v.persistent_volume_claim.as_ref().is_some_and(|pvc| {
+            cx.index
+                .find(
+                    &w.object.namespace,
+                    "PersistentVolumeClaim",
+                    &pvc.claim_name,
+                )
+                .next()
+                .is_none()
+        })
+    })
+}
+
 impl Rule for UnsafeRolloutStrategy {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -32,14 +48,18 @@ impl Rule for UnsafeRolloutStrategy {
                 continue;
             };
             if strategy_type(w.object) == Some("Recreate") {
-                // A ReadWriteOnce volume cannot be attached to old and new pod at once.
-                if rwo_claims(cx.index, w).is_empty() {
+                let count = cx.index.effective_replicas(w).count;
+                // A ReadWriteOnce volume cannot be attached to old and new pod at once, and a
+                // claim kubeha cannot see is most likely one (the default access mode of most
+                // storage classes). A single replica is `single-replica`'s finding, and
+                // Recreate is how a singleton without leader election avoids running twice.
+                if count >= 2 && rwo_claims(cx.index, w).is_empty() && !mounts_unseen_claim(cx, w) {
                     out.report(
                         w.object,
                         path!["spec", "strategy", "type"],
-                        format!("{} uses `strategy: Recreate`: every rollout stops all pods before starting new ones", w.object.describe()),
+                        format!("{} ({count} replicas) uses `strategy: Recreate`: every rollout stops all pods before starting new ones", w.object.describe()),
                     )
-                    .help(format!("Use `RollingUpdate` (`maxUnavailable: 0`, `maxSurge: 1`) unless the pods cannot run side by side; {OUTSIDE_FILES}"));
+                    .help("Use `RollingUpdate` (`maxUnavailable: 0`, `maxSurge: 1`) unless the pods cannot run side by side");
                 }
                 continue;
             }
