@@ -351,7 +351,7 @@ fn load_file(
             };
         }
     };
-    let source = SourceFile::new(name, text);
+    let source = SourceFile::with_origin(name, text, matches!(input, FileInput::Stdin { .. }));
     let loaded = load_str(&source.text, &source.lines, &config.limits);
     let documents = loaded.documents.len() + loaded.errors.len();
     problems

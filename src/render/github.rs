@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{file_name, range};
+use super::{file_name, has_lines, range, template};
 use crate::Report;
 use crate::finding::Severity;
 
@@ -27,18 +27,27 @@ pub fn github(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             Severity::Info => "notice",
         };
         let mut message = f.message.clone();
+        if let Some(t) = template(report, f) {
+            message.push_str(" (from template ");
+            message.push_str(t);
+            message.push(')');
+        }
         if let Some(help) = &f.help {
             message.push('\n');
             message.push_str(help);
         }
+        let lines = if has_lines(report, f) {
+            format!(
+                ",line={},col={},endLine={},endColumn={}",
+                start.line, start.column, end.line, end.column
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            "::{level} file={}{lines},title={}::{}",
             property(file_name(report, f)),
-            start.line,
-            start.column,
-            end.line,
-            end.column,
             property(&format!("kubeha {}", f.rule)),
             data(&message)
         )?;

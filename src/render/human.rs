@@ -133,7 +133,12 @@ const NEAR_LINES: usize = 4;
 
 fn diagnostic<'a>(report: &'a Report, f: &'a Finding) -> Option<Diag<'a>> {
     let file = report.files.get(f.file)?;
-    let mut labels = vec![LabeledSpan::new_primary_with_span(None, span(f.span))];
+    // A `# Source:` template is named on the snippet of the file the lines belong to.
+    let from = f
+        .origin
+        .as_ref()
+        .map(|t| format!("rendered from template {t}"));
+    let mut labels = vec![LabeledSpan::new_primary_with_span(from, span(f.span))];
     let mut related = Vec::new();
     let line = |s: crate::source::Span| file.lines.line_of(s.start);
     for r in &f.related {

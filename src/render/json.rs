@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{file_name, range};
+use super::{file_name, has_lines, range, template};
 use crate::Report;
 use crate::finding::Severity;
 
@@ -22,10 +22,16 @@ struct JsonFinding<'a> {
     message: &'a str,
     help: Option<&'a str>,
     file: &'a str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
+    /// `null` when the finding is attributed to a `# Source:` template of standard input,
+    /// whose lines are not the template's.
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    /// The `# Source:` template the document was rendered from, when `file` is the rendered
+    /// file itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    template: Option<&'a str>,
     object: Option<JsonObject<'a>>,
     related: Vec<JsonRelated<'a>>,
 }
@@ -69,16 +75,18 @@ pub fn json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .map(|f| {
             let (start, end) = range(report, f);
+            let lines = has_lines(report, f);
             JsonFinding {
                 rule: f.rule,
                 severity: f.severity.as_str(),
                 message: &f.message,
                 help: f.help.as_deref(),
                 file: file_name(report, f),
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
+                line: lines.then_some(start.line),
+                column: lines.then_some(start.column),
+                end_line: lines.then_some(end.line),
+                end_column: lines.then_some(end.column),
+                template: template(report, f),
                 object: f.object.as_ref().map(|o| JsonObject {
                     api_version: &o.api_version,
                     kind: &o.kind,

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::{file_name, range};
+use super::{file_name, has_lines, range, template};
 use crate::Report;
 use crate::finding::Finding;
 
@@ -90,15 +90,22 @@ pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             let _ = writeln!(s, ">");
             for f in found {
                 let (start, _) = range(report, f);
+                let at = if has_lines(report, f) {
+                    format!("{}:{}:{}", file_name(report, f), start.line, start.column)
+                } else {
+                    file_name(report, f).to_owned()
+                };
+                let from = template(report, f)
+                    .map(|t| format!(" (from template {t})"))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     s,
-                    r#"      <failure type="{}" message="{}">{}:{}:{}: {}{}</failure>"#,
+                    r#"      <failure type="{}" message="{}">{}: {}{}{}</failure>"#,
                     f.severity,
                     xml(&f.message),
-                    xml(file_name(report, f)),
-                    start.line,
-                    start.column,
+                    xml(&at),
                     xml(&f.message),
+                    xml(&from),
                     f.help
                         .as_deref()
                         .map(|h| format!("\n{}", xml(h)))

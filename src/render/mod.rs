@@ -26,12 +26,31 @@ pub fn range(report: &Report, f: &Finding) -> (LineCol, LineCol) {
     })
 }
 
-/// The name a finding is reported under: its `# Source:` template, else its file.
+/// The name a finding is reported under: the file it was read from. Only for standard input,
+/// which is no file a person can open, is it the `# Source:` template the document names
+/// (then [`has_lines`] is false: the lines are the rendered stream's, not the template's).
 pub fn file_name<'r>(report: &'r Report, f: &'r Finding) -> &'r str {
-    f.origin.as_deref().unwrap_or_else(|| {
-        report
-            .files
-            .get(f.file)
-            .map_or("", |file| file.name.as_str())
-    })
+    let file = report.files.get(f.file);
+    match (&f.origin, file) {
+        (Some(template), Some(file)) if file.stdin => template,
+        (_, Some(file)) => file.name.as_str(),
+        (Some(template), None) => template,
+        (None, None) => "",
+    }
+}
+
+/// Whether the finding's line and column belong to [`file_name`]: false for a document read
+/// from standard input and attributed to its `# Source:` template.
+pub fn has_lines(report: &Report, f: &Finding) -> bool {
+    !(f.origin.is_some() && report.files.get(f.file).is_some_and(|file| file.stdin))
+}
+
+/// The `# Source:` template of a finding reported under its real file (`helm template`
+/// output saved to disk): extra information, never a place with a line number.
+pub fn template<'r>(report: &'r Report, f: &'r Finding) -> Option<&'r str> {
+    if has_lines(report, f) {
+        f.origin.as_deref()
+    } else {
+        None
+    }
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
-use super::{file_name, range};
+use super::{file_name, has_lines, range, template};
 use crate::Report;
 use crate::finding::Severity;
 use crate::rules::RULES;
@@ -50,7 +50,7 @@ pub fn sarif(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 text.push_str(". ");
                 text.push_str(help);
             }
-            let related: Vec<Value> = f
+            let mut related: Vec<Value> = f
                 .related
                 .iter()
                 .enumerate()
@@ -67,25 +67,43 @@ pub fn sarif(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     })
                 })
                 .collect();
-            json!({
+            let mut location = serde_json::Map::new();
+            location.insert("artifactLocation".into(), json!({ "uri": uri(name) }));
+            if has_lines(report, f) {
+                location.insert(
+                    "region".into(),
+                    json!({
+                        "startLine": start.line,
+                        "startColumn": start.column,
+                        "endLine": end.line,
+                        "endColumn": end.column,
+                    }),
+                );
+            }
+            let mut result = serde_json::Map::new();
+            let base = json!({
                 "ruleId": f.rule,
                 "ruleIndex": RULES.iter().position(|r| r.meta().name == f.rule),
                 "level": level(f.severity),
                 "message": { "text": text },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(name) },
-                        "region": {
-                            "startLine": start.line,
-                            "startColumn": start.column,
-                            "endLine": end.line,
-                            "endColumn": end.column,
-                        },
-                    },
-                }],
-                "relatedLocations": related,
+                "locations": [{ "physicalLocation": location }],
                 "partialFingerprints": { "kubeha/v1": f.fingerprint(name) },
-            })
+            });
+            if let Value::Object(base) = base {
+                result.extend(base);
+            }
+            // The helm template a rendered document came from: extra information, with no
+            // region, since the rendered lines are not the template's.
+            if let Some(t) = template(report, f) {
+                related.push(json!({
+                    "id": related.len(),
+                    "message": { "text": format!("rendered from template {t}") },
+                    "physicalLocation": { "artifactLocation": { "uri": uri(t) } },
+                }));
+                result.insert("properties".into(), json!({ "template": t }));
+            }
+            result.insert("relatedLocations".into(), Value::Array(related));
+            Value::Object(result)
         })
         .collect();
     let doc = json!({

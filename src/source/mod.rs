@@ -112,12 +112,24 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     pub lines: LineIndex,
+    /// Read from standard input: there is no file on disk whose lines these are.
+    pub stdin: bool,
 }
 
 impl SourceFile {
     pub fn new(name: String, text: String) -> Arc<Self> {
+        Self::with_origin(name, text, false)
+    }
+
+    /// A file read from disk (`stdin: false`) or from standard input.
+    pub fn with_origin(name: String, text: String, stdin: bool) -> Arc<Self> {
         let lines = LineIndex::new(&text);
-        Arc::new(Self { name, text, lines })
+        Arc::new(Self {
+            name,
+            text,
+            lines,
+            stdin,
+        })
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {

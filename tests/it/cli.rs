@@ -414,7 +414,7 @@ fn kubernetes_version_targets_deprecated_api() {
 }
 
 #[test]
-fn helm_source_comments_name_the_template_in_every_format() {
+fn helm_source_comments_on_stdin_name_the_template_without_a_fake_line() {
     let rendered = format!(
         "---\n# Source: shop/templates/web.yaml\n{SINGLE}---\n# Source: shop/templates/other.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\n"
     );
@@ -436,14 +436,95 @@ fn helm_source_comments_name_the_template_in_every_format() {
         assert_eq!(code(&o), 1);
         stdout(&o)
     };
+    // The rendered stream's line 9 is not line 9 of the template: no line is given.
+    let concise = run_format("concise");
     assert!(
-        run_format("concise").starts_with("shop/templates/web.yaml:9:3: warning[single-replica]"),
-        "{}",
-        run_format("concise")
+        concise.starts_with("shop/templates/web.yaml: warning[single-replica]"),
+        "{concise}"
     );
-    assert!(run_format("json").contains(r#""file": "shop/templates/web.yaml""#));
-    assert!(run_format("github").contains("file=shop/templates/web.yaml,"));
-    assert!(run_format("sarif").contains(r#""uri": "shop/templates/web.yaml""#));
+    let json: serde_json::Value = serde_json::from_str(&run_format("json")).unwrap();
+    let finding = &json["findings"][0];
+    assert_eq!(finding["file"], "shop/templates/web.yaml");
+    assert!(finding["line"].is_null(), "{finding}");
+    let github = run_format("github");
+    assert!(
+        github.contains("file=shop/templates/web.yaml,title="),
+        "{github}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&run_format("sarif")).unwrap();
+    let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "shop/templates/web.yaml"
+    );
+    assert!(location.get("region").is_none(), "{location}");
+    // Human output shows the rendered snippet and names the template on it.
+    let human = run_format("human");
+    assert!(human.contains("rendered.yaml:9:3"), "{human}");
+    assert!(
+        human.contains("rendered from template shop/templates/web.yaml"),
+        "{human}"
+    );
+}
+
+#[test]
+fn helm_source_comments_in_a_file_keep_its_real_lines_and_name_the_template() {
+    let dir = scratch("helm-rendered-file");
+    let rendered = format!("---\n# Source: shop/templates/web.yaml\n{SINGLE}");
+    std::fs::write(dir.join("rendered.yaml"), rendered).unwrap();
+    let run_format = |format: &str| {
+        let o = kubeha()
+            .current_dir(&dir)
+            .args([
+                "check",
+                "--no-config",
+                "--select",
+                "single-replica",
+                "--format",
+                format,
+                "rendered.yaml",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 1);
+        stdout(&o)
+    };
+    let concise = run_format("concise");
+    assert!(
+        concise.starts_with("rendered.yaml:9:3: warning[single-replica]")
+            && concise.contains("(from template shop/templates/web.yaml)"),
+        "{concise}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&run_format("json")).unwrap();
+    let finding = &json["findings"][0];
+    assert_eq!(finding["file"], "rendered.yaml");
+    assert_eq!(finding["line"], 9);
+    assert_eq!(finding["template"], "shop/templates/web.yaml");
+    let github = run_format("github");
+    assert!(github.contains("file=rendered.yaml,line=9,"), "{github}");
+    let sarif: serde_json::Value = serde_json::from_str(&run_format("sarif")).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "rendered.yaml"
+    );
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["region"]["startLine"],
+        9
+    );
+    assert_eq!(result["properties"]["template"], "shop/templates/web.yaml");
+    let related = result["relatedLocations"].as_array().unwrap();
+    assert!(
+        related
+            .iter()
+            .any(
+                |r| r["physicalLocation"]["artifactLocation"]["uri"] == "shop/templates/web.yaml"
+                    && r["physicalLocation"].get("region").is_none()
+            ),
+        "{result}"
+    );
+    let junit = run_format("junit");
+    assert!(junit.contains("rendered.yaml:9:3"), "{junit}");
 }
 
 #[test]
