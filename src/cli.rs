@@ -81,6 +81,9 @@ pub struct CheckArgs {
     /// The file name to report for standard input.
     #[arg(long, default_value = "<stdin>")]
     pub stdin_filename: String,
+    /// Print only the per-rule counts (rule, severity, count) and the summary.
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -161,6 +161,7 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
             file.flush()?;
             render_to(&report, Format::Human, &mut out)?;
         }
+        None if args.statistics => render::statistics(&report, &mut out)?,
         None => render_to(&report, args.format, &mut out)?,
     }
     out.flush()?;

@@ -1,6 +1,7 @@
 //! Human output: one miette report per finding, with the YAML snippet, a label on the exact
 //! key or value, the help, and the rule name; then a one-line summary.
 
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::{self, Write};
 
@@ -68,7 +69,8 @@ struct Diag<'a> {
     code: Option<&'a str>,
     severity: miette::Severity,
     help: Option<&'a str>,
-    source: IndexedSource<'a>,
+    /// `None` for a finding at the same place as the one before: it shares that snippet.
+    source: Option<IndexedSource<'a>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Diag<'a>>,
 }
@@ -101,7 +103,7 @@ impl Diagnostic for Diag<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -156,7 +158,7 @@ fn diagnostic<'a>(report: &'a Report, f: &'a Finding) -> Option<Diag<'a>> {
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
-                source: IndexedSource(other),
+                source: Some(IndexedSource(other)),
                 labels: vec![LabeledSpan::new_with_span(
                     Some(r.message.clone()),
                     span(r.span),
@@ -170,10 +172,24 @@ fn diagnostic<'a>(report: &'a Report, f: &'a Finding) -> Option<Diag<'a>> {
         code: Some(f.rule),
         severity: miette_severity(f.severity),
         help: f.help.as_deref(),
-        source: IndexedSource(file),
+        source: Some(IndexedSource(file)),
         labels,
         related,
     })
+}
+
+/// A finding at the same place as the one printed before it: its message and help, under
+/// that snippet, without repeating it.
+fn same_place(f: &Finding) -> Diag<'_> {
+    Diag {
+        message: &f.message,
+        code: Some(f.rule),
+        severity: miette_severity(f.severity),
+        help: f.help.as_deref(),
+        source: None,
+        labels: Vec::new(),
+        related: Vec::new(),
+    }
 }
 
 pub fn human(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
@@ -187,10 +203,25 @@ pub fn human(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io:
         .with_context_lines(2)
         .with_links(false);
     let mut buf = String::new();
+    let mut previous: Option<(usize, u32)> = None;
+    // Help is printed the first time a rule gives it; a repeat says where it was.
+    let mut helps: HashSet<(&str, &str)> = HashSet::new();
     for f in &report.findings {
-        let Some(diag) = diagnostic(report, f) else {
+        let place = (f.file, f.span.start);
+        let diag = if previous == Some(place) {
+            Some(same_place(f))
+        } else {
+            diagnostic(report, f)
+        };
+        previous = Some(place);
+        let Some(mut diag) = diag else {
             continue;
         };
+        if let Some(help) = diag.help
+            && !helps.insert((f.rule, help))
+        {
+            diag.help = Some(REPEATED_HELP);
+        }
         buf.clear();
         if handler.render_report(&mut buf, &diag).is_err() {
             buf.clear();
@@ -200,7 +231,52 @@ pub fn human(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io:
         out.write_all(buf.as_bytes())?;
         writeln!(out)?;
     }
+    if !report.findings.is_empty() {
+        statistics_table(report, out)?;
+        writeln!(out)?;
+    }
     writeln!(out, "{}", summary(report))
+}
+
+const REPEATED_HELP: &str = "as for the first finding of this rule above";
+
+/// `--statistics`: the per-rule table and the summary line, no findings.
+pub fn statistics(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    if !report.findings.is_empty() {
+        statistics_table(report, out)?;
+        writeln!(out)?;
+    }
+    writeln!(out, "{}", summary(report))
+}
+
+/// One row per rule and severity: how many findings, and the `.kubeha.yaml` line that
+/// switches the rule off. Most findings first.
+fn statistics_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let mut counts: HashMap<(&str, Severity), usize> = HashMap::new();
+    for f in &report.findings {
+        *counts.entry((f.rule, f.severity)).or_default() += 1;
+    }
+    let mut rows: Vec<((&str, Severity), usize)> = counts.into_iter().collect();
+    rows.sort_by(|((ra, sa), ca), ((rb, sb), cb)| sb.cmp(sa).then(cb.cmp(ca)).then(ra.cmp(rb)));
+    let width = rows
+        .iter()
+        .map(|((r, _), _)| r.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    writeln!(
+        out,
+        "{:>6}  {:<8}  {:<width$}  to switch it off, in .kubeha.yaml",
+        "count", "severity", "rule"
+    )?;
+    for ((rule, severity), count) in rows {
+        writeln!(
+            out,
+            "{count:>6}  {:<8}  {rule:<width$}  rules: {{ {rule}: off }}",
+            severity.as_str()
+        )?;
+    }
+    Ok(())
 }
 
 /// `Found 3 problems (1 error, 2 warnings, 0 info) in 2 files, 7 objects.`

@@ -9,7 +9,7 @@ mod sarif;
 
 pub use concise::concise;
 pub use github::github;
-pub use human::{HumanOptions, human};
+pub use human::{HumanOptions, human, statistics};
 pub use json::json;
 pub use junit::junit;
 pub use sarif::sarif;

@@ -810,3 +810,55 @@ fn limits_are_configurable() {
     assert_eq!(code(&o), 2);
     assert_stderr_has(&o, "did you mean `max-depth`?");
 }
+
+#[test]
+fn human_output_shares_snippets_prints_help_once_and_ends_with_a_rule_table() {
+    let two = format!("{SINGLE}---\n{}", SINGLE.replace("name: web", "name: api"));
+    let o = run_stdin(
+        &[
+            "check",
+            "--no-config",
+            "--select",
+            "single-replica,missing-memory-limit,missing-resource-requests",
+            "-",
+        ],
+        &two,
+    );
+    let out = stdout(&o);
+    // Each help text is printed in full once per rule; repeats point back to it.
+    assert_eq!(
+        out.matches("Set `spec.replicas` to at least 2").count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains("as for the first finding of this rule above"),
+        "{out}"
+    );
+    // Two findings on one container share its snippet: one snippet per place.
+    let snippets = out.matches("╭─[").count();
+    assert!(snippets < 6, "{snippets} snippets for 6 findings:\n{out}");
+    // The table: count, severity, rule, and the config line that switches the rule off.
+    assert!(
+        out.contains("     2  warning   single-replica")
+            && out.contains("rules: { single-replica: off }"),
+        "{out}"
+    );
+    let stats = stdout(&run_stdin(
+        &[
+            "check",
+            "--no-config",
+            "--select",
+            "single-replica",
+            "--statistics",
+            "-",
+        ],
+        &two,
+    ));
+    assert!(!stats.contains("╭─["), "{stats}");
+    assert!(
+        stats.contains("     2  warning   single-replica"),
+        "{stats}"
+    );
+    assert!(stats.trim_end().ends_with("(2 objects)."), "{stats}");
+}
