@@ -67,11 +67,16 @@ fn ignored_path(path: &serde_ignored::Path<'_>, out: &mut Vec<Seg>) {
     }
 }
 
-fn record_unknown(path: &serde_ignored::Path<'_>) {
+fn record_unknown(path: serde_ignored::Path<'_>) {
     let mut segs = Vec::new();
-    ignored_path(path, &mut segs);
+    ignored_path(&path, &mut segs);
     UNKNOWN.with(|u| u.borrow_mut().push(FieldPath(segs)));
 }
+
+/// `serde_ignored`'s callback as one plain function type: a closure would be a new type in
+/// every instantiation of [`de`], and with it every nested k8s-openapi deserializer (the
+/// `PodSpec` inside each workload kind) would be compiled once per kind instead of once.
+const RECORD_UNKNOWN: fn(serde_ignored::Path<'_>) = record_unknown;
 
 /// Decodes `value` as `T`; fields `T` does not know are collected into [`UNKNOWN`].
 ///
@@ -79,7 +84,7 @@ fn record_unknown(path: &serde_ignored::Path<'_>) {
 /// about a third of decoding); only a failure decodes again to locate the offending field.
 fn de<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
     let before = UNKNOWN.with(|u| u.borrow().len());
-    if let Ok(decoded) = serde_ignored::deserialize(value, |p| record_unknown(&p)) {
+    if let Ok(decoded) = serde_ignored::deserialize(value, RECORD_UNKNOWN) {
         return Ok(decoded);
     }
     UNKNOWN.with(|u| u.borrow_mut().truncate(before));
@@ -89,7 +94,7 @@ fn de<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
 fn de_tracked<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
-    let result = serde_ignored::deserialize(tracked, |p| record_unknown(&p));
+    let result = serde_ignored::deserialize(tracked, RECORD_UNKNOWN);
     result.map_err(|e| {
         let path = FieldPath(
             track
