@@ -39,6 +39,16 @@ pub struct ContainerRef<'a> {
     pub kind: ContainerKind,
 }
 
+impl ContainerRef<'_> {
+    /// `container` or `sidecar container`, for messages.
+    pub fn role(&self) -> &'static str {
+        match self.kind {
+            ContainerKind::Main => "container",
+            ContainerKind::Sidecar => "sidecar container",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Workload<'a> {
     /// Index of the object in the run's object list.
