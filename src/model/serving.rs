@@ -118,7 +118,20 @@ impl<'a> Workload<'a> {
             if let Some((o, _)) = by_service {
                 return Some(Traffic::Service(o));
             }
-            return own.iter().find(|p| !is_metrics_port(p)).map(Traffic::Port);
+            // A port that a Service reaches under a metrics name is a metrics port too.
+            let scraped = |p: &ContainerPort| {
+                services.iter().any(|o| match &o.typed {
+                    Typed::Service(svc) => service_ports(svc).iter().any(|port| {
+                        is_metrics_name(port.name.as_deref())
+                            && reached(own, port).is_some_and(|r| std::ptr::eq(r, p))
+                    }),
+                    _ => false,
+                })
+            };
+            return own
+                .iter()
+                .find(|p| !is_metrics_port(p) && !scraped(p))
+                .map(Traffic::Port);
         }
         let pod_declares_ports = self
             .containers()
@@ -297,6 +310,16 @@ mod tests {
         assert_eq!(traffic(&d, &[]), "-P");
         let metrics = service(&json!([{"name": "metrics", "port": 8082, "targetPort": 8082}]));
         assert_eq!(traffic(&d, &[&metrics]), "-P");
+        let unnamed = deployment(
+            &json!([{"name": "controller", "ports": [{"containerPort": 8082}]}]),
+            &json!([]),
+        );
+        assert_eq!(traffic(&unnamed, &[]), "P");
+        assert_eq!(
+            traffic(&unnamed, &[&metrics]),
+            "-",
+            "a Service port named for metrics names the container port it reaches"
+        );
         let portless = deployment(&json!([{"name": "exporter"}]), &json!([]));
         let scrape = service(&json!([{"name": "http-metrics", "port": 9100}]));
         assert_eq!(traffic(&portless, &[&scrape]), "-");
