@@ -3,10 +3,14 @@
 //! cross-object rules never loop over all pairs of objects.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 
-use crate::model::{CONTROLLER_LABELS, FieldPath, Object, Selector, Typed, Workload, api_group};
+use crate::model::{
+    CONTROLLER_LABELS, FieldPath, Object, Selector, Typed, Workload, api_group,
+    service_pod_selector,
+};
 
 /// Who sets a workload's replica count.
 #[derive(Debug)]
@@ -68,6 +72,9 @@ pub struct Index<'a> {
     incomplete: HashSet<&'a str>,
     /// Some document of the run failed to parse, so its namespace is unknown.
     any_unparsed: bool,
+    /// Object index of a workload → object indices of the Services selecting its pods; built
+    /// on first use, so runs without the rules that ask pay nothing.
+    services_of: OnceLock<HashMap<usize, Vec<usize>>>,
 }
 
 impl<'a> Index<'a> {
@@ -133,6 +140,7 @@ impl<'a> Index<'a> {
             autoscaler_of,
             incomplete: broken.iter().map(|b| b.namespace.as_str()).collect(),
             any_unparsed,
+            services_of: OnceLock::new(),
         }
     }
 
@@ -230,6 +238,29 @@ impl<'a> Index<'a> {
             .iter()
             .filter_map(|&pos| self.workloads.get(pos))
             .filter(|w| w.is_selected_by(selector))
+            .collect()
+    }
+
+    /// Services of the run (in the workload's namespace, with a pod selector) that select its
+    /// pods, in load order.
+    pub fn services_selecting(&self, w: &Workload<'_>) -> Vec<&'a Object> {
+        let map = self.services_of.get_or_init(|| {
+            let mut map: HashMap<usize, Vec<usize>> = HashMap::new();
+            for (i, o) in self.objects.iter().enumerate() {
+                let Some(selector) = service_pod_selector(o) else {
+                    continue;
+                };
+                for w in self.workloads_matching(&o.namespace, Selector::Map(selector)) {
+                    map.entry(w.index).or_default().push(i);
+                }
+            }
+            map
+        });
+        let objects = self.objects;
+        map.get(&w.index)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| objects.get(i))
             .collect()
     }
 

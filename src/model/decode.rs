@@ -67,6 +67,10 @@ fn ignored_path(path: &serde_ignored::Path<'_>, out: &mut Vec<Seg>) {
     }
 }
 
+#[allow(
+    clippy::needless_pass_by_value,
+    reason = "serde_ignored hands the path over by value"
+)]
 fn record_unknown(path: serde_ignored::Path<'_>) {
     let mut segs = Vec::new();
     ignored_path(&path, &mut segs);

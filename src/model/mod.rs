@@ -5,6 +5,7 @@ mod decode;
 mod image;
 mod path;
 mod selector;
+mod serving;
 mod workload;
 
 pub use decode::{DecodeError, Typed, decode};
@@ -13,6 +14,7 @@ pub use path::{FieldPath, Seg, resolve};
 pub use selector::{
     Labels, Operator, Selector, display_labels, display_selector, requirement_matches,
 };
+pub use serving::{Traffic, service_pod_selector};
 pub use workload::{CONTROLLER_LABELS, ContainerKind, ContainerRef, Workload, WorkloadKind};
 
 use serde_json::Value;

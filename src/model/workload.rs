@@ -44,6 +44,14 @@ impl ContainerRef<'_> {
     pub fn name_path(&self) -> FieldPath {
         self.path.clone().key("name")
     }
+
+    /// `container` or `sidecar container`, for messages.
+    pub fn role(&self) -> &'static str {
+        match self.kind {
+            ContainerKind::Main => "container",
+            ContainerKind::Sidecar => "sidecar container",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -1,8 +1,10 @@
-//! `missing-liveness-probe`: a long-running container without a liveness probe.
+//! `missing-liveness-probe`: a container that receives traffic has no liveness probe.
 
-use super::missing_readiness_probe::missing_probe;
+use k8s_openapi::api::core::v1::Probe;
+
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
+use crate::model::Traffic;
 
 pub struct MissingLivenessProbe;
 
@@ -11,10 +13,15 @@ static META: RuleMeta = RuleMeta {
     group: Group::Probes,
     severity: Severity::Info,
     enabled: true,
-    summary: "a container of a long-running workload has no livenessProbe",
+    summary: "a container that receives traffic (a Service targets it or it declares a port) has no livenessProbe",
     options: &[],
     doc: include_str!("../../rules/missing-liveness-probe.md"),
 };
+
+/// How long a failing check takes to trip the probe: `failureThreshold × periodSeconds`.
+fn patience(p: &Probe) -> i64 {
+    i64::from(p.failure_threshold.unwrap_or(3)) * i64::from(p.period_seconds.unwrap_or(10))
+}
 
 impl Rule for MissingLivenessProbe {
     fn meta(&self) -> &'static RuleMeta {
@@ -22,12 +29,38 @@ impl Rule for MissingLivenessProbe {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        missing_probe(
-            cx,
-            out,
-            "liveness",
-            |c| c.liveness_probe.as_ref(),
-            "Add a `livenessProbe` so the kubelet restarts the container when it hangs; make it more tolerant than the readiness probe",
-        );
+        for w in cx.index.workloads.iter().filter(|w| w.is_long_running()) {
+            let services = cx.index.services_selecting(w);
+            for c in w.containers() {
+                if c.container.liveness_probe.is_some() {
+                    continue;
+                }
+                let Some(traffic) = w.traffic_to(&c, &services) else {
+                    continue;
+                };
+                let why = match traffic {
+                    Traffic::Service(svc) => format!("Service `{}` sends it traffic", svc.name),
+                    Traffic::Port(port) => format!("it declares port {}", port.container_port),
+                };
+                let help = match &c.container.readiness_probe {
+                    Some(ready) => format!(
+                        "Add a `livenessProbe` that checks the process alone (not its dependencies), so the kubelet restarts the container when it hangs instead of leaving it out of rotation for good; let it give up later than the readiness probe ({}s)",
+                        patience(ready)
+                    ),
+                    None => "Add a `livenessProbe` that checks the process alone (not its dependencies), so the kubelet restarts the container when it hangs".to_owned(),
+                };
+                out.report(
+                    w.object,
+                    c.path.clone().key("name"),
+                    format!(
+                        "{} `{}` of {} has no liveness probe, yet {why}",
+                        c.role(),
+                        c.container.name,
+                        w.object.describe()
+                    ),
+                )
+                .help(help);
+            }
+        }
     }
 }

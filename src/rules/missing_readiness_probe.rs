@@ -1,10 +1,8 @@
-//! `missing-readiness-probe`: a long-running container without a readiness probe.
-
-use k8s_openapi::api::core::v1::{Container, Probe};
+//! `missing-readiness-probe`: a container that receives traffic has no readiness probe.
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
-use crate::model::ContainerKind;
+use crate::model::Traffic;
 
 pub struct MissingReadinessProbe;
 
@@ -13,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     group: Group::Probes,
     severity: Severity::Warning,
     enabled: true,
-    summary: "a container of a long-running workload has no readinessProbe",
+    summary: "a container that receives traffic (a Service targets it or it declares a port) has no readinessProbe",
     options: &[],
     doc: include_str!("../../rules/missing-readiness-probe.md"),
 };
@@ -24,43 +22,42 @@ impl Rule for MissingReadinessProbe {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        missing_probe(
-            cx,
-            out,
-            "readiness",
-            |c| c.readiness_probe.as_ref(),
-            "Add a `readinessProbe` (httpGet, tcpSocket, grpc or exec) so Services only send traffic to pods that can serve it",
-        );
-    }
-}
-
-/// Reports every long-running container (sidecars included) for which `probe` is absent.
-pub(super) fn missing_probe(
-    cx: &Context<'_>,
-    out: &mut Sink<'_>,
-    which: &str,
-    probe: fn(&Container) -> Option<&Probe>,
-    help: &str,
-) {
-    for w in cx.index.workloads.iter().filter(|w| w.is_long_running()) {
-        for c in w.containers() {
-            if probe(c.container).is_some() {
-                continue;
-            }
-            let role = match c.kind {
-                ContainerKind::Main => "container",
-                ContainerKind::Sidecar => "sidecar container",
-            };
-            out.report(
-                w.object,
-                c.path,
-                format!(
-                    "{role} `{}` of {} has no {which} probe",
+        for w in cx.index.workloads.iter().filter(|w| w.is_long_running()) {
+            let services = cx.index.services_selecting(w);
+            for c in w.containers() {
+                if c.container.readiness_probe.is_some() {
+                    continue;
+                }
+                let Some(traffic) = w.traffic_to(&c, &services) else {
+                    continue;
+                };
+                let subject = format!(
+                    "{} `{}` of {} has no readiness probe",
+                    c.role(),
                     c.container.name,
                     w.object.describe()
-                ),
-            )
-            .help(help);
+                );
+                let (message, help) = match traffic {
+                    Traffic::Service(svc) => (
+                        format!("{subject}, yet Service `{}` sends it traffic", svc.name),
+                        format!(
+                            "Add a `readinessProbe` (httpGet, tcpSocket, grpc or exec) that passes once the container can serve, so Service `{}` only routes to it then and rollouts wait for it",
+                            svc.name
+                        ),
+                    ),
+                    Traffic::Port(port) => {
+                        let shown = port.name.as_ref().map_or_else(
+                            || port.container_port.to_string(),
+                            |n| format!("{} (`{n}`)", port.container_port),
+                        );
+                        (
+                            format!("{subject}, yet it declares port {shown}"),
+                            "Add a `readinessProbe` (httpGet, tcpSocket, grpc or exec) that passes once the container can serve on its port, so rollouts, drains and any Service selecting the pod wait for it; if nothing connects to the port, remove it from `ports`".to_owned(),
+                        )
+                    }
+                };
+                out.report(w.object, c.path.key("name"), message).help(help);
+            }
         }
     }
 }

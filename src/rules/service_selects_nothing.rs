@@ -2,7 +2,7 @@
 
 use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
-use crate::model::{Object, Selector, Typed, display_labels};
+use crate::model::{Selector, display_labels, service_pod_selector};
 use crate::path;
 
 pub struct ServiceSelectsNothing;
@@ -17,18 +17,6 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/service-selects-nothing.md"),
 };
 
-/// A Service's selector when it routes to pods: set, non-empty, and not an `ExternalName`.
-pub(crate) fn pod_selector(o: &Object) -> Option<&crate::model::Labels> {
-    let Typed::Service(svc) = &o.typed else {
-        return None;
-    };
-    let spec = svc.spec.as_ref()?;
-    if spec.type_.as_deref() == Some("ExternalName") {
-        return None;
-    }
-    spec.selector.as_ref().filter(|s| !s.is_empty())
-}
-
 impl Rule for ServiceSelectsNothing {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -36,7 +24,7 @@ impl Rule for ServiceSelectsNothing {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for o in cx.objects {
-            let Some(selector) = pod_selector(o) else {
+            let Some(selector) = service_pod_selector(o) else {
                 continue;
             };
             if !cx.index.is_complete(&o.namespace)

@@ -3,10 +3,9 @@
 use k8s_openapi::api::core::v1::ContainerPort;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::service_selects_nothing::pod_selector;
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
-use crate::model::{Object, Selector, Typed};
+use crate::model::{Object, Selector, Typed, service_pod_selector};
 use crate::path;
 
 pub struct ServiceTargetPortMismatch;
@@ -94,7 +93,7 @@ impl Rule for ServiceTargetPortMismatch {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for o in cx.objects {
-            let Some(selector) = pod_selector(o) else {
+            let Some(selector) = service_pod_selector(o) else {
                 continue;
             };
             let Typed::Service(svc) = &o.typed else {
