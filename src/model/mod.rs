@@ -2,12 +2,16 @@
 //! object when the kind is known, and the [`Workload`] view shared by every pod-level rule.
 
 mod decode;
+mod operated;
 mod path;
+mod pdb;
 mod selector;
 mod workload;
 
 pub use decode::{DecodeError, Typed, decode};
+pub use operated::{OperatedPods, OperatorKind, is_unknown_custom_resource};
 pub use path::{FieldPath, Seg, resolve};
+pub use pdb::{PDB_V1BETA1_LABEL, Pdb, PdbApi};
 pub use selector::{
     Labels, Operator, Selector, display_labels, display_selector, requirement_matches,
 };
@@ -63,4 +67,40 @@ impl Object {
 
 pub fn api_group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// An object decoded from `raw` the way the loader does, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_object(raw: Value) -> Object {
+    let text = |k: &str| {
+        raw.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let api_version = text("apiVersion");
+    let kind = text("kind");
+    let meta = |k: &str| {
+        raw.pointer(&format!("/metadata/{k}"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let (typed, unknown_fields) = decode(&api_version, &kind, &raw);
+    let explicit_namespace = meta("namespace");
+    Object {
+        file: 0,
+        document: 0,
+        name: meta("name").unwrap_or_default(),
+        namespace: explicit_namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_owned()),
+        explicit_namespace,
+        api_version,
+        kind,
+        spans: SpanNode::default(),
+        typed: typed.unwrap_or(Typed::Generic),
+        unknown_fields,
+        ambiguous: Vec::new(),
+        raw,
+    }
 }

@@ -5,7 +5,6 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::pdb_blocks_eviction::percent;
 use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
-use crate::model::Selector;
 use crate::path;
 
 pub struct IneffectivePdb;
@@ -26,8 +25,9 @@ impl Rule for IneffectivePdb {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        for (o, pdb) in cx.index.pdbs() {
-            let Some(spec) = &pdb.spec else { continue };
+        for p in cx.index.pdbs() {
+            let o = p.object;
+            let Some(spec) = p.spec() else { continue };
             let help = "Set `maxUnavailable: 1` (or a `minAvailable` below the replica count) so drains evict one pod at a time";
             match (&spec.min_available, &spec.max_unavailable) {
                 (None, None) => {
@@ -59,12 +59,8 @@ impl Rule for IneffectivePdb {
                     let all = match max {
                         IntOrString::String(s) => percent(s).is_some_and(|p| p >= 100),
                         IntOrString::Int(n) => {
-                            let selector = Selector::from_label(spec.selector.as_ref());
-                            let matched = cx.index.workloads_matching(&o.namespace, selector);
-                            let total: Option<i64> = matched
-                                .iter()
-                                .map(|w| cx.index.pod_count(w).map(i64::from))
-                                .sum();
+                            let matched = cx.index.pods_matching(&o.namespace, p.selector());
+                            let total = cx.index.pod_total(&matched);
                             !matched.is_empty()
                                 && total.is_some_and(|t| t > 0 && i64::from(*n) >= t)
                         }

@@ -4,7 +4,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
-use crate::model::{Object, Selector, Typed};
+use crate::model::{Object, OperatedPods};
 use crate::path;
 
 pub struct PdbBlocksEviction;
@@ -65,11 +65,9 @@ impl Rule for PdbBlocksEviction {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        for o in cx.objects {
-            let Typed::PodDisruptionBudget(pdb) = &o.typed else {
-                continue;
-            };
-            let Some(spec) = &pdb.spec else { continue };
+        for p in cx.index.pdbs() {
+            let o = p.object;
+            let Some(spec) = p.spec() else { continue };
             if let Some(max) = &spec.max_unavailable {
                 check_max_unavailable(o, max, out);
                 continue;
@@ -92,17 +90,12 @@ impl Rule for PdbBlocksEviction {
                 );
                 continue;
             }
-            let selector = Selector::from_label(spec.selector.as_ref());
-            let matched = cx.index.workloads_matching(&o.namespace, selector);
+            let matched = cx.index.pods_matching(&o.namespace, p.selector());
             if matched.is_empty() {
                 continue;
             }
             // DaemonSet and Job pod counts are unknown here: no conclusion.
-            let Some(total) = matched
-                .iter()
-                .map(|w| cx.index.pod_count(w).map(i64::from))
-                .sum::<Option<i64>>()
-            else {
+            let Some(total) = cx.index.pod_total(&matched) else {
                 continue;
             };
             let Some(required) = pdb_pods(min, total) else {
@@ -133,7 +126,7 @@ impl Rule for PdbBlocksEviction {
             } else {
                 format!("Set `minAvailable` below {total}, or use `maxUnavailable: 1`; {OUTSIDE_FILES}")
             });
-            for w in matched {
+            for w in &matched.workloads {
                 let replicas = cx.index.effective_replicas(w);
                 match replicas.autoscaler {
                     Some(a) => reported.related(
@@ -151,6 +144,17 @@ impl Rule for PdbBlocksEviction {
                         ),
                     ),
                 };
+            }
+            for op in &matched.operated {
+                reported.related(
+                    op.object,
+                    &OperatedPods::replicas_path(),
+                    format!(
+                        "{} runs {}",
+                        op.object.describe(),
+                        plural(op.pods.unwrap_or_default(), "pod", "pods")
+                    ),
+                );
             }
         }
     }
