@@ -5,11 +5,9 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use k8s_openapi::api::policy::v1::PodDisruptionBudget;
-
 use crate::model::{
-    CONTROLLER_LABELS, FieldPath, Object, Selector, Typed, Workload, api_group,
-    service_pod_selector,
+    CONTROLLER_LABELS, FieldPath, Object, OperatedPods, Pdb, Selector, Workload, api_group,
+    is_unknown_custom_resource, service_pod_selector,
 };
 
 /// Who sets a workload's replica count.
@@ -57,11 +55,32 @@ struct Namespace<'a> {
     by_key: HashMap<&'a str, Vec<usize>>,
     /// Object indices.
     pdbs: Vec<usize>,
+    /// Positions in `Index::operated`.
+    operated: Vec<usize>,
+    /// The first custom resource of a kind kubeha does not know (object index).
+    unknown_custom_resource: Option<usize>,
+}
+
+/// The pods a selector picks in one namespace.
+#[derive(Debug, Default)]
+pub struct Pods<'i, 'a> {
+    /// Workloads whose pod template labels match, in load order.
+    pub workloads: Vec<&'i Workload<'a>>,
+    /// Operator custom resources whose pods' labels match, in load order.
+    pub operated: Vec<&'i OperatedPods<'a>>,
+}
+
+impl Pods<'_, '_> {
+    pub fn is_empty(&self) -> bool {
+        self.workloads.is_empty() && self.operated.is_empty()
+    }
 }
 
 pub struct Index<'a> {
     pub objects: &'a [Object],
     pub workloads: Vec<Workload<'a>>,
+    /// Pods that operators create from custom resources (Prometheus Operator, …).
+    pub operated: Vec<OperatedPods<'a>>,
     namespaces: HashMap<&'a str, Namespace<'a>>,
     autoscalers: Vec<Autoscaler<'a>>,
     /// `metadata.name` → object indices, for reference lookups.
@@ -103,13 +122,32 @@ impl<'a> Index<'a> {
         }
         let mut autoscalers = Vec::new();
         let mut autoscaler_of = HashMap::new();
+        let mut operated = Vec::new();
+        let cluster_scoped = cluster_scoped_kinds(objects);
         for (i, o) in objects.iter().enumerate() {
-            if matches!(o.typed, Typed::PodDisruptionBudget(_)) {
+            if Pdb::of(o).is_some() {
                 namespaces
                     .entry(o.namespace.as_str())
                     .or_default()
                     .pdbs
                     .push(i);
+            }
+            if let Some(pods) = OperatedPods::of(o) {
+                namespaces
+                    .entry(o.namespace.as_str())
+                    .or_default()
+                    .operated
+                    .push(operated.len());
+                operated.push(pods);
+            } else if is_unknown_custom_resource(o)
+                && (o.explicit_namespace.is_some()
+                    || !cluster_scoped.contains(&(o.group(), o.kind.as_str())))
+            {
+                namespaces
+                    .entry(o.namespace.as_str())
+                    .or_default()
+                    .unknown_custom_resource
+                    .get_or_insert(i);
             }
             if let Some(a) = autoscaler(o) {
                 let target = by_name
@@ -134,6 +172,7 @@ impl<'a> Index<'a> {
         Self {
             objects,
             workloads,
+            operated,
             namespaces,
             autoscalers,
             by_name,
@@ -164,12 +203,9 @@ impl<'a> Index<'a> {
             .filter(move |o| o.namespace == namespace && o.kind == kind)
     }
 
-    /// PodDisruptionBudgets (policy/v1), with their decoded form.
-    pub fn pdbs(&self) -> impl Iterator<Item = (&'a Object, &'a PodDisruptionBudget)> + '_ {
-        self.objects.iter().filter_map(|o| match &o.typed {
-            Typed::PodDisruptionBudget(p) => Some((o, p.as_ref())),
-            _ => None,
-        })
+    /// PodDisruptionBudgets (policy/v1 and policy/v1beta1), in load order.
+    pub fn pdbs(&self) -> impl Iterator<Item = Pdb<'a>> + '_ {
+        self.objects.iter().filter_map(Pdb::of)
     }
 
     /// The autoscaler driving this workload, if one targets it.
@@ -264,23 +300,54 @@ impl<'a> Index<'a> {
             .collect()
     }
 
-    /// PodDisruptionBudgets in the workload's namespace whose selector matches its pods.
-    pub fn pdbs_matching(&self, w: &Workload<'_>) -> Vec<(&'a Object, &'a PodDisruptionBudget)> {
+    /// PodDisruptionBudgets in the workload's namespace whose selector matches its pods, each
+    /// read with its API version's selector semantics.
+    pub fn pdbs_matching(&self, w: &Workload<'_>) -> Vec<Pdb<'a>> {
         let Some(ns) = self.namespaces.get(w.object.namespace.as_str()) else {
             return Vec::new();
         };
         ns.pdbs
             .iter()
-            .filter_map(|&i| {
-                let o = self.objects.get(i)?;
-                let Typed::PodDisruptionBudget(pdb) = &o.typed else {
-                    return None;
-                };
-                let selector =
-                    Selector::from_label(pdb.spec.as_ref().and_then(|s| s.selector.as_ref()));
-                w.is_selected_by(selector).then_some((o, pdb.as_ref()))
-            })
+            .filter_map(|&i| Pdb::of(self.objects.get(i)?))
+            .filter(|p| w.is_selected_by(p.selector()))
             .collect()
+    }
+
+    /// Every pod source in `namespace` that `selector` picks: workloads and operator resources.
+    pub fn pods_matching(&self, namespace: &str, selector: Selector<'_>) -> Pods<'_, 'a> {
+        let operated = self
+            .namespaces
+            .get(namespace)
+            .into_iter()
+            .flat_map(|ns| &ns.operated)
+            .filter_map(|&pos| self.operated.get(pos))
+            .filter(|p| p.is_selected_by(selector))
+            .collect();
+        Pods {
+            workloads: self.workloads_matching(namespace, selector),
+            operated,
+        }
+    }
+
+    /// How many pods `pods` stands for: `None` when a DaemonSet, Job or CronJob (or an
+    /// operator DaemonSet) is among them.
+    pub fn pod_total(&self, pods: &Pods<'_, '_>) -> Option<i64> {
+        let workloads: Option<i64> = pods
+            .workloads
+            .iter()
+            .map(|w| self.pod_count(w).map(i64::from))
+            .sum();
+        let operated: Option<i64> = pods.operated.iter().map(|p| p.pods.map(i64::from)).sum();
+        Some(workloads? + operated?)
+    }
+
+    /// A custom resource in `namespace` whose kind kubeha does not know: its operator may
+    /// create pods no manifest shows, so "selects no pods" is a guess there.
+    pub fn unknown_custom_resource(&self, namespace: &str) -> Option<&'a Object> {
+        self.namespaces
+            .get(namespace)
+            .and_then(|ns| ns.unknown_custom_resource)
+            .and_then(|i| self.objects.get(i))
     }
 
     /// False when an object of this namespace (or a document of unknown namespace) failed to
@@ -288,6 +355,25 @@ impl<'a> Index<'a> {
     pub fn is_complete(&self, namespace: &str) -> bool {
         !self.any_unparsed && !self.incomplete.contains(namespace)
     }
+}
+
+/// `(group, kind)` of the custom resources that a CustomResourceDefinition of the run declares
+/// cluster-scoped: without `metadata.namespace` they live in no namespace.
+fn cluster_scoped_kinds(objects: &[Object]) -> HashSet<(&str, &str)> {
+    objects
+        .iter()
+        .filter(|o| o.kind == "CustomResourceDefinition" && o.group() == "apiextensions.k8s.io")
+        .filter_map(|o| {
+            let spec = o.raw.get("spec")?;
+            if spec.get("scope")?.as_str()? != "Cluster" {
+                return None;
+            }
+            Some((
+                spec.get("group")?.as_str()?,
+                spec.pointer("/names/kind")?.as_str()?,
+            ))
+        })
+        .collect()
 }
 
 /// An object whose typed decoding failed; it is reported as `invalid-object`.
@@ -353,4 +439,144 @@ fn autoscaler(o: &Object) -> Option<Autoscaler<'_>> {
         target_name: name,
         target_group: group,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::test_object;
+    use serde_json::json;
+
+    fn deployment(name: &str, ns: &str, replicas: i32) -> Object {
+        test_object(json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": ns},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": {"app": name}},
+                "template": {
+                    "metadata": {"labels": {"app": name}},
+                    "spec": {"containers": [{"name": "c", "image": "i"}]},
+                },
+            },
+        }))
+    }
+
+    fn pdb(api: &str, name: &str, selector: &serde_json::Value) -> Object {
+        test_object(json!({
+            "apiVersion": api, "kind": "PodDisruptionBudget",
+            "metadata": {"name": name, "namespace": "shop"},
+            "spec": {"maxUnavailable": 1, "selector": selector},
+        }))
+    }
+
+    fn labels(pairs: &[(&str, &str)]) -> crate::model::Labels {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn pdbs_matching_reads_each_version() {
+        let objects = vec![
+            deployment("web", "shop", 3),
+            pdb(
+                "policy/v1beta1",
+                "beta-web",
+                &json!({"matchLabels": {"app": "web"}}),
+            ),
+            pdb("policy/v1beta1", "beta-empty", &json!({})),
+            pdb("policy/v1", "v1-empty", &json!({})),
+        ];
+        let index = Index::new(&objects, &[], false);
+        let w = index.workloads.first().unwrap();
+        let names: Vec<&str> = index
+            .pdbs_matching(w)
+            .iter()
+            .map(|p| p.object.name.as_str())
+            .collect();
+        assert_eq!(names, ["beta-web", "v1-empty"]);
+        assert_eq!(index.pdbs().count(), 3);
+    }
+
+    #[test]
+    fn operator_pods_are_matched_and_counted() {
+        let objects = vec![
+            deployment("web", "monitoring", 2),
+            test_object(json!({
+                "apiVersion": "monitoring.coreos.com/v1", "kind": "Prometheus",
+                "metadata": {"name": "k8s", "namespace": "monitoring"},
+                "spec": {"replicas": 2, "shards": 2,
+                         "podMetadata": {"labels": {"app.kubernetes.io/part-of": "kp"}}},
+            })),
+            test_object(json!({
+                "apiVersion": "monitoring.coreos.com/v1", "kind": "Alertmanager",
+                "metadata": {"name": "main", "namespace": "monitoring"},
+            })),
+        ];
+        let index = Index::new(&objects, &[], false);
+        let part_of = labels(&[("app.kubernetes.io/part-of", "kp")]);
+        let pods = index.pods_matching("monitoring", Selector::Map(&part_of));
+        assert!(pods.workloads.is_empty());
+        assert_eq!(pods.operated.len(), 1);
+        assert_eq!(index.pod_total(&pods), Some(4));
+
+        let managed = labels(&[("app.kubernetes.io/managed-by", "prometheus-operator")]);
+        let pods = index.pods_matching("monitoring", Selector::Map(&managed));
+        assert_eq!(pods.operated.len(), 2);
+        assert_eq!(index.pod_total(&pods), Some(5));
+
+        let everything = k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector::default();
+        let pods = index.pods_matching("monitoring", Selector::Label(&everything));
+        assert_eq!((pods.workloads.len(), pods.operated.len()), (1, 2));
+        assert_eq!(index.pod_total(&pods), Some(7));
+
+        assert!(
+            index
+                .pods_matching("other", Selector::Map(&managed))
+                .is_empty()
+        );
+        assert!(index.unknown_custom_resource("monitoring").is_none());
+    }
+
+    #[test]
+    fn unknown_custom_resources_per_namespace() {
+        let cr = |ns: Option<&str>, kind: &str| {
+            let mut raw = json!({
+                "apiVersion": "example.com/v1", "kind": kind, "metadata": {"name": "x"},
+            });
+            if let Some(ns) = ns {
+                raw["metadata"]["namespace"] = json!(ns);
+            }
+            test_object(raw)
+        };
+        let crd = test_object(json!({
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "globals.example.com"},
+            "spec": {"group": "example.com", "scope": "Cluster",
+                     "names": {"kind": "Global", "plural": "globals"}},
+        }));
+        let objects = vec![
+            crd,
+            cr(None, "Global"),
+            cr(Some("data"), "Database"),
+            test_object(json!({
+                "apiVersion": "monitoring.coreos.com/v1", "kind": "ServiceMonitor",
+                "metadata": {"name": "m", "namespace": "mon"},
+            })),
+        ];
+        let index = Index::new(&objects, &[], false);
+        assert!(
+            index.unknown_custom_resource("default").is_none(),
+            "cluster-scoped"
+        );
+        assert_eq!(
+            index
+                .unknown_custom_resource("data")
+                .map(|o| o.kind.as_str()),
+            Some("Database")
+        );
+        assert!(index.unknown_custom_resource("mon").is_none());
+    }
 }

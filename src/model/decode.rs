@@ -202,6 +202,15 @@ fn decode_kind(api_version: &str, kind: &str, value: &Value) -> Result<Typed, De
         ("policy/v1", "PodDisruptionBudget") => {
             keep!(PodDisruptionBudget, policy::PodDisruptionBudget, value)
         }
+        // policy/v1beta1 has the same fields; `Pdb` keeps its selector semantics apart (it
+        // reads `Object::api_version`). The typed decoder checks `apiVersion`, hence the copy.
+        ("policy/v1beta1", "PodDisruptionBudget") => {
+            let mut v1 = value.clone();
+            if let Some(map) = v1.as_object_mut() {
+                map.insert("apiVersion".to_owned(), Value::from("policy/v1"));
+            }
+            keep!(PodDisruptionBudget, policy::PodDisruptionBudget, &v1)
+        }
         ("autoscaling/v1", "HorizontalPodAutoscaler") => {
             check!(autoscaling::v1::HorizontalPodAutoscaler, value)
         }

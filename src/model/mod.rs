@@ -3,14 +3,18 @@
 
 mod decode;
 mod image;
+mod operated;
 mod path;
+mod pdb;
 mod selector;
 mod serving;
 mod workload;
 
 pub use decode::{DecodeError, Typed, decode};
 pub use image::{container_datastore, datastore, image_name, image_tag};
+pub use operated::{OperatedPods, OperatorKind, is_unknown_custom_resource};
 pub use path::{FieldPath, Seg, resolve};
+pub use pdb::{PDB_V1BETA1_LABEL, Pdb, PdbApi};
 pub use selector::{
     Labels, Operator, Selector, display_labels, display_selector, requirement_matches,
 };
@@ -67,4 +71,40 @@ impl Object {
 
 pub fn api_group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+/// An object decoded from `raw` the way the loader does, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_object(raw: Value) -> Object {
+    let text = |k: &str| {
+        raw.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let api_version = text("apiVersion");
+    let kind = text("kind");
+    let meta = |k: &str| {
+        raw.pointer(&format!("/metadata/{k}"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let (typed, unknown_fields) = decode(&api_version, &kind, &raw);
+    let explicit_namespace = meta("namespace");
+    Object {
+        file: 0,
+        document: 0,
+        name: meta("name").unwrap_or_default(),
+        namespace: explicit_namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_owned()),
+        explicit_namespace,
+        api_version,
+        kind,
+        spans: SpanNode::default(),
+        typed: typed.unwrap_or(Typed::Generic),
+        unknown_fields,
+        ambiguous: Vec::new(),
+        raw,
+    }
 }

@@ -5,7 +5,6 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::pdb_blocks_eviction::percent;
 use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
-use crate::model::Selector;
 use crate::path;
 
 pub struct IneffectivePdb;
@@ -26,20 +25,17 @@ impl Rule for IneffectivePdb {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        for (o, pdb) in cx.index.pdbs() {
-            let Some(spec) = &pdb.spec else { continue };
+        for p in cx.index.pdbs() {
+            let o = p.object;
+            let Some(spec) = p.spec() else { continue };
             let help = "Set `maxUnavailable: 1` (or a `minAvailable` below the replica count) so drains evict one pod at a time";
             // The pods the budget counts: `None` when a matched workload's count is unknown
             // (DaemonSet, Job) or nothing is matched.
-            let selector = Selector::from_label(spec.selector.as_ref());
-            let matched = cx.index.workloads_matching(&o.namespace, selector);
-            let total: Option<i64> = if matched.is_empty() {
+            let matched = cx.index.pods_matching(&o.namespace, p.selector());
+            let total = if matched.is_empty() {
                 None
             } else {
-                matched
-                    .iter()
-                    .map(|w| cx.index.pod_count(w).map(i64::from))
-                    .sum()
+                cx.index.pod_total(&matched)
             };
             // With one pod no budget can both protect it and let a drain go on: a budget that
             // lets it go is `single-replica`'s finding on the workload, not this budget's flaw.

@@ -44,7 +44,7 @@ mod unknown_field;
 mod unsafe_rollout_strategy;
 mod unused_suppression;
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
 use crate::LoadProblems;
@@ -325,6 +325,27 @@ impl Reported<'_> {
             message: message.into(),
         });
         self
+    }
+
+    /// For "selects no pods" findings: when the namespace holds a custom resource of a kind
+    /// kubeha does not know (`source`), its operator may create the pods, so the finding says
+    /// so and drops to `info`.
+    pub fn pods_may_come_from(&mut self, source: Option<&Object>) -> &mut Self {
+        let Some(cr) = source else {
+            return self;
+        };
+        self.finding.severity = Severity::Info;
+        let _ = write!(
+            self.finding.message,
+            "; pods may come from {} ({}), a custom resource kubeha does not model",
+            cr.describe(),
+            cr.api_version
+        );
+        self.related(
+            cr,
+            &FieldPath::from_keys(&["kind"]),
+            format!("{}: its operator may create the pods", cr.describe()),
+        )
     }
 
     pub fn related_at(&mut self, file: usize, span: Span, message: impl Into<String>) -> &mut Self {

@@ -4,7 +4,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Context, Group, Rule, RuleMeta, Sink, outside_files, plural};
 use crate::finding::Severity;
-use crate::model::{Object, Selector, Typed};
+use crate::model::{Object, OperatedPods};
 use crate::path;
 
 pub struct PdbBlocksEviction;
@@ -65,11 +65,9 @@ impl Rule for PdbBlocksEviction {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        for o in cx.objects {
-            let Typed::PodDisruptionBudget(pdb) = &o.typed else {
-                continue;
-            };
-            let Some(spec) = &pdb.spec else { continue };
+        for p in cx.index.pdbs() {
+            let o = p.object;
+            let Some(spec) = p.spec() else { continue };
             if let Some(max) = &spec.max_unavailable {
                 check_max_unavailable(o, max, out);
                 continue;
@@ -92,17 +90,12 @@ impl Rule for PdbBlocksEviction {
                 );
                 continue;
             }
-            let selector = Selector::from_label(spec.selector.as_ref());
-            let matched = cx.index.workloads_matching(&o.namespace, selector);
+            let matched = cx.index.pods_matching(&o.namespace, p.selector());
             if matched.is_empty() {
                 continue;
             }
             // DaemonSet and Job pod counts are unknown here: no conclusion.
-            let Some(total) = matched
-                .iter()
-                .map(|w| cx.index.pod_count(w).map(i64::from))
-                .sum::<Option<i64>>()
-            else {
+            let Some(total) = cx.index.pod_total(&matched) else {
                 continue;
             };
             let Some(required) = pdb_pods(min, total) else {
@@ -119,6 +112,7 @@ impl Rule for PdbBlocksEviction {
             // With an autoscaler the budget blocks at the autoscaler's minimum only: above it
             // drains go on. Without one it blocks for certain at the declared scale.
             let autoscaled = matched
+                .workloads
                 .iter()
                 .any(|w| cx.index.effective_replicas(w).autoscaler.is_some());
             let at_min = if autoscaled {
@@ -147,7 +141,7 @@ impl Rule for PdbBlocksEviction {
             } else {
                 format!("Set `minAvailable` below {total}, or use `maxUnavailable: 1`; {elsewhere}")
             });
-            for w in matched {
+            for w in &matched.workloads {
                 let replicas = cx.index.effective_replicas(w);
                 match replicas.autoscaler {
                     Some(a) => reported.related(
@@ -165,6 +159,17 @@ impl Rule for PdbBlocksEviction {
                         ),
                     ),
                 };
+            }
+            for op in &matched.operated {
+                reported.related(
+                    op.object,
+                    &OperatedPods::replicas_path(),
+                    format!(
+                        "{} runs {}",
+                        op.object.describe(),
+                        plural(op.pods.unwrap_or_default(), "pod", "pods")
+                    ),
+                );
             }
         }
     }

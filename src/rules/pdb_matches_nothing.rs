@@ -23,10 +23,9 @@ impl Rule for PdbMatchesNothing {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        for (o, pdb) in cx.index.pdbs() {
-            let selector =
-                Selector::from_label(pdb.spec.as_ref().and_then(|s| s.selector.as_ref()));
-            if matches!(selector, Selector::Null) {
+        for p in cx.index.pdbs() {
+            let o = p.object;
+            if p.written_selector().is_none() {
                 out.report(
                     o,
                     path!["spec", "selector"],
@@ -35,11 +34,22 @@ impl Rule for PdbMatchesNothing {
                 .help("Add `spec.selector.matchLabels` with the pod template labels of the workload to protect");
                 continue;
             }
-            if !cx.index.is_complete(&o.namespace)
-                || !cx
-                    .index
-                    .workloads_matching(&o.namespace, selector)
-                    .is_empty()
+            if p.is_v1beta1_empty() {
+                out.report(
+                    o,
+                    path!["spec", "selector"],
+                    format!(
+                        "{} has an empty selector: in policy/v1beta1 that selects no pods (policy/v1 reads `{{}}` as every pod in the namespace)",
+                        o.describe()
+                    ),
+                )
+                .help("Write `spec.selector.matchLabels` with the pod template labels of the workload to protect; moving to policy/v1 with `{}` left in place would cover every pod of the namespace");
+                continue;
+            }
+            let selector = p.selector();
+            if matches!(selector, Selector::Null)
+                || !cx.index.is_complete(&o.namespace)
+                || !cx.index.pods_matching(&o.namespace, selector).is_empty()
             {
                 continue;
             }
@@ -55,7 +65,8 @@ impl Rule for PdbMatchesNothing {
             )
             .help(format!(
                 "Make the selector match the pod template labels of the workload to protect; {OUTSIDE_FILES}"
-            ));
+            ))
+            .pods_may_come_from(cx.index.unknown_custom_resource(&o.namespace));
         }
     }
 }

@@ -27,7 +27,10 @@ impl Rule for PdbOverlap {
             if pdbs.len() < 2 {
                 continue;
             }
-            let names: Vec<String> = pdbs.iter().map(|(o, _)| format!("`{}`", o.name)).collect();
+            let names: Vec<String> = pdbs
+                .iter()
+                .map(|p| format!("`{}`", p.object.name))
+                .collect();
             let mut reported = out.report(
                 w.object,
                 path!["metadata", "name"],
@@ -41,7 +44,8 @@ impl Rule for PdbOverlap {
             reported.help(format!(
                 "Keep exactly one PodDisruptionBudget per set of pods: narrow the selectors so they do not overlap; {OUTSIDE_FILES}"
             ));
-            for (pdb, _) in pdbs {
+            for pdb in pdbs {
+                let pdb = pdb.object;
                 reported.related(
                     pdb,
                     &path!["spec", "selector"],

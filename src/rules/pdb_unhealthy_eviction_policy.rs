@@ -2,6 +2,7 @@
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
+use crate::model::PdbApi;
 use crate::path;
 
 pub struct PdbUnhealthyEvictionPolicy;
@@ -22,10 +23,12 @@ impl Rule for PdbUnhealthyEvictionPolicy {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        for (o, pdb) in cx.index.pdbs() {
-            let policy = pdb
-                .spec
-                .as_ref()
+        // policy/v1beta1 never served the field (it came in 1.26, after v1beta1 went in
+        // 1.25): `deprecated-api` asks to move to policy/v1 first.
+        for p in cx.index.pdbs().filter(|p| p.api == PdbApi::V1) {
+            let o = p.object;
+            let policy = p
+                .spec()
                 .and_then(|s| s.unhealthy_pod_eviction_policy.as_deref());
             if policy == Some("AlwaysAllow") {
                 continue;

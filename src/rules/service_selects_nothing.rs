@@ -30,7 +30,7 @@ impl Rule for ServiceSelectsNothing {
             if !cx.index.is_complete(&o.namespace)
                 || !cx
                     .index
-                    .workloads_matching(&o.namespace, Selector::Map(selector))
+                    .pods_matching(&o.namespace, Selector::Map(selector))
                     .is_empty()
             {
                 continue;
@@ -47,7 +47,8 @@ impl Rule for ServiceSelectsNothing {
             )
             .help(format!(
                 "Make the selector match the pod template labels of the workload behind this Service; {OUTSIDE_FILES}"
-            ));
+            ))
+            .pods_may_come_from(cx.index.unknown_custom_resource(&o.namespace));
         }
     }
 }
