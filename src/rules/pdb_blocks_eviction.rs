@@ -59,6 +59,25 @@ fn check_max_unavailable(o: &Object, max: &IntOrString, out: &mut Sink<'_>) {
     }
 }
 
+/// `minAvailable: 100%` (or more) keeps every pod whatever the replica count: reports it and
+/// says so.
+fn check_min_all(o: &Object, min: &IntOrString, out: &mut Sink<'_>) -> bool {
+    if !matches!(min, IntOrString::String(s) if percent(s).is_some_and(|p| p >= 100)) {
+        return false;
+    }
+    out.report(
+        o,
+        path!["spec", "minAvailable"],
+        format!(
+            "{} allows no disruption: minAvailable is {}",
+            o.describe(),
+            show(min)
+        ),
+    )
+    .help("Use `maxUnavailable: 1` instead, so a node drain can evict one pod at a time");
+    true
+}
+
 impl Rule for PdbBlocksEviction {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -75,19 +94,7 @@ impl Rule for PdbBlocksEviction {
             let Some(min) = &spec.min_available else {
                 continue;
             };
-            if matches!(min, IntOrString::String(s) if percent(s).is_some_and(|p| p >= 100)) {
-                out.report(
-                    o,
-                    path!["spec", "minAvailable"],
-                    format!(
-                        "{} allows no disruption: minAvailable is {}",
-                        o.describe(),
-                        show(min)
-                    ),
-                )
-                .help(
-                    "Use `maxUnavailable: 1` instead, so a node drain can evict one pod at a time",
-                );
+            if check_min_all(o, min, out) {
                 continue;
             }
             let matched = cx.index.pods_matching(&o.namespace, p.selector());
