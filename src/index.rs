@@ -1,12 +1,18 @@
 //! Relations between objects that rules share: which autoscaler drives a workload, which pods a
 //! selector picks, which PDBs protect a workload. Indexed by namespace and label so that
 //! cross-object rules never loop over all pairs of objects.
+//!
+//! Every lookup is made *from* an object and only answers with objects it may be paired with:
+//! never one of a variant of its file (another environment's copy, an alternative install
+//! file; see [`crate::model::variants`]).
 
 use std::collections::{HashMap, HashSet};
 
 use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 
-use crate::model::{CONTROLLER_LABELS, FieldPath, Object, Selector, Typed, Workload, api_group};
+use crate::model::{
+    CONTROLLER_LABELS, FieldPath, Object, Selector, Typed, Variants, Workload, api_group,
+};
 
 /// Who sets a workload's replica count.
 #[derive(Debug)]
@@ -68,10 +74,22 @@ pub struct Index<'a> {
     incomplete: HashSet<&'a str>,
     /// Some document of the run failed to parse, so its namespace is unknown.
     any_unparsed: bool,
+    /// Which files are variants of one another: their objects are never paired.
+    variants: Variants,
 }
 
 impl<'a> Index<'a> {
+    /// An index of a run without variants (every file is applied with every other).
     pub fn new(objects: &'a [Object], broken: &'a [BrokenObject], any_unparsed: bool) -> Self {
+        Self::with_variants(objects, broken, any_unparsed, Variants::none())
+    }
+
+    pub fn with_variants(
+        objects: &'a [Object],
+        broken: &'a [BrokenObject],
+        any_unparsed: bool,
+        variants: Variants,
+    ) -> Self {
         let workloads: Vec<Workload<'a>> = objects
             .iter()
             .enumerate()
@@ -105,20 +123,22 @@ impl<'a> Index<'a> {
                     .push(i);
             }
             if let Some(a) = autoscaler(o) {
-                let target = by_name
+                // Every target of its own variant: a common HPA drives each variant's copy.
+                let targets = by_name
                     .get(a.target_name)
                     .into_iter()
                     .flatten()
                     .copied()
-                    .find(|&t| {
+                    .filter(|&t| {
                         workload_objects.contains(&t)
                             && objects.get(t).is_some_and(|t| {
-                                t.namespace == o.namespace && t.kind == a.target_kind
+                                t.namespace == o.namespace
+                                    && t.kind == a.target_kind
+                                    && a.target_group.is_none_or(|g| t.group() == g)
+                                    && variants.compatible(o.file, t.file)
                             })
-                            && a.target_group
-                                .is_none_or(|g| objects.get(t).is_some_and(|t| t.group() == g))
                     });
-                if let Some(target) = target {
+                for target in targets {
                     autoscaler_of.entry(target).or_insert(autoscalers.len());
                 }
                 autoscalers.push(a);
@@ -133,7 +153,24 @@ impl<'a> Index<'a> {
             autoscaler_of,
             incomplete: broken.iter().map(|b| b.namespace.as_str()).collect(),
             any_unparsed,
+            variants,
         }
+    }
+
+    /// The run's variant model.
+    pub fn variants(&self) -> &Variants {
+        &self.variants
+    }
+
+    /// Whether a rule may pair the two objects: false when their files are variants.
+    pub fn compatible(&self, a: &Object, b: &Object) -> bool {
+        self.variants.compatible(a.file, b.file)
+    }
+
+    /// Splits objects a lookup found into sets that can exist together (see
+    /// [`Variants::worlds`]): a count or an overlap is judged within one set.
+    pub fn worlds<T: Copy>(&self, items: &[T], object_of: impl Fn(T) -> &'a Object) -> Vec<Vec<T>> {
+        self.variants.worlds(items, |t| object_of(t).file)
     }
 
     /// Every HPA and KEDA ScaledObject, in load order.
@@ -141,10 +178,11 @@ impl<'a> Index<'a> {
         &self.autoscalers
     }
 
-    /// Objects of this kind and name in the namespace, in load order.
+    /// Objects of this kind and name in the namespace of `from`, that `from` may be paired
+    /// with, in load order.
     pub fn find<'s>(
         &'s self,
-        namespace: &'s str,
+        from: &'s Object,
         kind: &'s str,
         name: &str,
     ) -> impl Iterator<Item = &'a Object> + 's {
@@ -153,7 +191,9 @@ impl<'a> Index<'a> {
             .into_iter()
             .flatten()
             .filter_map(|&i| self.objects.get(i))
-            .filter(move |o| o.namespace == namespace && o.kind == kind)
+            .filter(move |o| {
+                o.namespace == from.namespace && o.kind == kind && self.compatible(from, o)
+            })
     }
 
     /// PodDisruptionBudgets (policy/v1), with their decoded form.
@@ -197,13 +237,10 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Workloads in `namespace` whose pod template labels `selector` matches, in load order.
-    pub fn workloads_matching(
-        &self,
-        namespace: &str,
-        selector: Selector<'_>,
-    ) -> Vec<&Workload<'a>> {
-        let Some(ns) = self.namespaces.get(namespace) else {
+    /// Workloads in the namespace of `from` whose pod template labels `selector` matches and
+    /// that `from` may be paired with, in load order.
+    pub fn workloads_matching(&self, from: &Object, selector: Selector<'_>) -> Vec<&Workload<'a>> {
+        let Some(ns) = self.namespaces.get(from.namespace.as_str()) else {
             return Vec::new();
         };
         // Controller-added labels are on no template: they cannot narrow the candidates.
@@ -229,11 +266,12 @@ impl<'a> Index<'a> {
         candidates
             .iter()
             .filter_map(|&pos| self.workloads.get(pos))
-            .filter(|w| w.is_selected_by(selector))
+            .filter(|w| w.is_selected_by(selector) && self.compatible(from, w.object))
             .collect()
     }
 
-    /// PodDisruptionBudgets in the workload's namespace whose selector matches its pods.
+    /// PodDisruptionBudgets in the workload's namespace whose selector matches its pods, of
+    /// files the workload's may be paired with.
     pub fn pdbs_matching(&self, w: &Workload<'_>) -> Vec<(&'a Object, &'a PodDisruptionBudget)> {
         let Some(ns) = self.namespaces.get(w.object.namespace.as_str()) else {
             return Vec::new();
@@ -241,7 +279,10 @@ impl<'a> Index<'a> {
         ns.pdbs
             .iter()
             .filter_map(|&i| {
-                let o = self.objects.get(i)?;
+                let o = self
+                    .objects
+                    .get(i)
+                    .filter(|o| self.compatible(w.object, o))?;
                 let Typed::PodDisruptionBudget(pdb) = &o.typed else {
                     return None;
                 };

@@ -60,13 +60,16 @@ impl Rule for IneffectivePdb {
                         IntOrString::String(s) => percent(s).is_some_and(|p| p >= 100),
                         IntOrString::Int(n) => {
                             let selector = Selector::from_label(spec.selector.as_ref());
-                            let matched = cx.index.workloads_matching(&o.namespace, selector);
-                            let total: Option<i64> = matched
-                                .iter()
-                                .map(|w| cx.index.pod_count(w).map(i64::from))
-                                .sum();
-                            !matched.is_empty()
-                                && total.is_some_and(|t| t > 0 && i64::from(*n) >= t)
+                            let matched = cx.index.workloads_matching(o, selector);
+                            // Counted within one world: variants' copies never run together.
+                            cx.index.worlds(&matched, |w| w.object).iter().any(|world| {
+                                let total: Option<i64> = world
+                                    .iter()
+                                    .map(|w| cx.index.pod_count(w).map(i64::from))
+                                    .sum();
+                                !world.is_empty()
+                                    && total.is_some_and(|t| t > 0 && i64::from(*n) >= t)
+                            })
                         }
                     };
                     if all {

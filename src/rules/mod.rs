@@ -288,6 +288,12 @@ impl<'a> Sink<'a> {
 }
 
 impl Reported<'_> {
+    /// Overrides the rule's severity for this finding (a rule with two degrees of certainty).
+    pub fn severity(&mut self, severity: Severity) -> &mut Self {
+        self.finding.severity = severity;
+        self
+    }
+
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.finding.help = Some(help.into());
         self

@@ -93,24 +93,25 @@ impl Rule for PdbBlocksEviction {
                 continue;
             }
             let selector = Selector::from_label(spec.selector.as_ref());
-            let matched = cx.index.workloads_matching(&o.namespace, selector);
-            if matched.is_empty() {
-                continue;
-            }
-            // DaemonSet and Job pod counts are unknown here: no conclusion.
-            let Some(total) = matched
-                .iter()
-                .map(|w| cx.index.pod_count(w).map(i64::from))
-                .sum::<Option<i64>>()
-            else {
+            let all = cx.index.workloads_matching(o, selector);
+            // Pods are counted within one world: variants' copies never run together.
+            let blocked = cx
+                .index
+                .worlds(&all, |w| w.object)
+                .into_iter()
+                .find_map(|matched| {
+                    // DaemonSet and Job pod counts are unknown here: no conclusion.
+                    let total = matched
+                        .iter()
+                        .map(|w| cx.index.pod_count(w).map(i64::from))
+                        .sum::<Option<i64>>()?;
+                    let required = pdb_pods(min, total)?;
+                    (!matched.is_empty() && total > 0 && required >= total)
+                        .then_some((matched, total, required))
+                });
+            let Some((matched, total, required)) = blocked else {
                 continue;
             };
-            let Some(required) = pdb_pods(min, total) else {
-                continue;
-            };
-            if total == 0 || required < total {
-                continue;
-            }
             let rounding = if matches!(min, IntOrString::String(_)) {
                 format!(" (rounds up to {required})")
             } else {

@@ -36,10 +36,7 @@ impl Rule for PdbMatchesNothing {
                 continue;
             }
             if !cx.index.is_complete(&o.namespace)
-                || !cx
-                    .index
-                    .workloads_matching(&o.namespace, selector)
-                    .is_empty()
+                || !cx.index.workloads_matching(o, selector).is_empty()
             {
                 continue;
             }

@@ -23,10 +23,16 @@ impl Rule for PdbOverlap {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for w in &cx.index.workloads {
-            let pdbs = cx.index.pdbs_matching(w);
-            if pdbs.len() < 2 {
+            // Two variants' copies of one PDB never exist together: judge each world alone.
+            let matching = cx.index.pdbs_matching(w);
+            let Some(pdbs) = cx
+                .index
+                .worlds(&matching, |(o, _)| o)
+                .into_iter()
+                .find(|world| world.len() >= 2)
+            else {
                 continue;
-            }
+            };
             let names: Vec<String> = pdbs.iter().map(|(o, _)| format!("`{}`", o.name)).collect();
             let mut reported = out.report(
                 w.object,

@@ -42,7 +42,7 @@ impl Rule for ServiceSelectsNothing {
             if !cx.index.is_complete(&o.namespace)
                 || !cx
                     .index
-                    .workloads_matching(&o.namespace, Selector::Map(selector))
+                    .workloads_matching(o, Selector::Map(selector))
                     .is_empty()
             {
                 continue;
