@@ -217,12 +217,12 @@ fn report_file_pair(
     };
     let message = if pair.objects.len() == 1 {
         format!(
-            "{} is defined differently in {earlier_name} and in this file of the same directory: {unit} applies both and keeps only this later definition",
+            "{} is defined differently in {earlier_name} and in {later_name}: {unit} applies both files and keeps only this later definition",
             first.describe_placed()
         )
     } else {
         format!(
-            "this file redefines {} of {earlier_name} differently, first {}: {unit} applies both files and keeps only the later definitions",
+            "{later_name} redefines {} of {earlier_name} differently, first {}: {unit} applies both files and keeps only the later definitions",
             plural(pair.objects.len(), "object", "objects"),
             first.describe_placed()
         )

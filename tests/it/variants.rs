@@ -266,7 +266,8 @@ fn two_files_of_one_directory_are_one_finding_naming_the_config_line() {
     );
     let message = f["message"].as_str().unwrap();
     assert!(
-        message.contains("redefines 5 objects of manifests/ha-install.yaml")
+        message
+            .starts_with("manifests/install.yaml redefines 5 objects of manifests/ha-install.yaml")
             && message.contains("first Deployment `web` in namespace `default`")
             && message.contains("`kubectl apply -f manifests`"),
         "{message}"
