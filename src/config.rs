@@ -102,7 +102,19 @@ pub struct Config {
     pub source: Option<Arc<SourceFile>>,
     /// `ignore:` entries, for files and objects that cannot be annotated (vendored charts).
     pub ignores: Vec<IgnoreEntry>,
+    /// `variants:` entries: files that are alternatives of one another, never applied together.
+    pub variants: Vec<VariantSet>,
     rules: HashMap<&'static str, RuleSettings>,
+}
+
+/// One `variants:` entry, e.g. `[install.yaml, ha-install.yaml]`: one glob per variant. Files
+/// named by different globs of one entry are variants of each other (see `model::variants`).
+#[derive(Clone, Debug)]
+pub struct VariantSet {
+    /// Each variant's glob, as written and compiled.
+    pub members: Vec<(String, globset::GlobMatcher)>,
+    /// Where the entry is in the config file.
+    pub span: crate::source::Span,
 }
 
 /// One `ignore:` entry: which files and objects, which rules, and why.
@@ -128,6 +140,7 @@ impl Default for Config {
             path: None,
             source: None,
             ignores: Vec::new(),
+            variants: Vec::new(),
             rules: rules::RULES
                 .iter()
                 .map(|r| (r.meta().name, RuleSettings::defaults(r.meta())))
@@ -255,6 +268,7 @@ impl Config {
                         config.ignores.push(entry);
                     }
                 }
+                "variants" => config.variants = parse_variants(&checker, doc, &at, value)?,
                 "rules" => {
                     let Value::Object(rules) = value else {
                         return Err(checker.error(
@@ -275,8 +289,8 @@ impl Config {
                         &at,
                         &format!("unknown config key `{other}`"),
                         "unknown key",
-                        suggest::hint(other, ["default-namespace", "kubernetes-version", "limits", "ignore", "rules"]).or_else(|| {
-                            Some("known keys: `default-namespace`, `kubernetes-version`, `limits`, `ignore`, `rules`".to_owned())
+                        suggest::hint(other, ["default-namespace", "kubernetes-version", "limits", "ignore", "variants", "rules"]).or_else(|| {
+                            Some("known keys: `default-namespace`, `kubernetes-version`, `limits`, `ignore`, `variants`, `rules`".to_owned())
                         }),
                     ));
                 }
@@ -641,6 +655,74 @@ fn parse_ignore(
             "matches everything",
             Some(IGNORE_HELP.to_owned()),
         ));
+    }
+    Ok(out)
+}
+
+const VARIANTS_HELP: &str = "e.g. `variants: [[install.yaml, ha-install.yaml]]`: each entry lists files (globs) that are alternatives, never applied together";
+
+/// `variants: [[a.yaml, b.yaml], …]`: a list of entries, each a list of at least two globs.
+fn parse_variants(
+    checker: &Checker<'_>,
+    doc: &crate::source::Document,
+    at: &FieldPath,
+    value: &Value,
+) -> Result<Vec<VariantSet>, ConfigError> {
+    let Value::Array(entries) = value else {
+        return Err(checker.error(
+            doc,
+            at,
+            "`variants` must be a list of entries",
+            "expected a list",
+            Some(VARIANTS_HELP.to_owned()),
+        ));
+    };
+    let mut out = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let entry_at = at.clone().index(i);
+        let members = match entry {
+            Value::Array(members) if members.len() >= 2 => members,
+            Value::Array(_) => {
+                return Err(checker.error(
+                    doc,
+                    &entry_at,
+                    "a `variants` entry needs at least two files",
+                    "fewer than two files",
+                    Some(VARIANTS_HELP.to_owned()),
+                ));
+            }
+            _ => {
+                return Err(checker.error(
+                    doc,
+                    &entry_at,
+                    "a `variants` entry must be a list of files",
+                    "expected a list",
+                    Some(VARIANTS_HELP.to_owned()),
+                ));
+            }
+        };
+        let mut set = VariantSet {
+            members: Vec::new(),
+            span: key_span(&doc.root, &doc.spans, &entry_at, &checker.file.text),
+        };
+        for (j, member) in members.iter().enumerate() {
+            let glob = member
+                .as_str()
+                .filter(|g| !g.is_empty())
+                .and_then(|g| Some((g, globset::Glob::new(g).ok()?)))
+                .ok_or_else(|| {
+                    checker.error(
+                        doc,
+                        &entry_at.clone().index(j),
+                        "each file of a `variants` entry must be a path or glob string",
+                        "expected a glob",
+                        Some(VARIANTS_HELP.to_owned()),
+                    )
+                })?;
+            set.members
+                .push((glob.0.to_owned(), glob.1.compile_matcher()));
+        }
+        out.push(set);
     }
     Ok(out)
 }

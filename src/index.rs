@@ -1,13 +1,17 @@
 //! Relations between objects that rules share: which autoscaler drives a workload, which pods a
 //! selector picks, which PDBs protect a workload. Indexed by namespace and label so that
 //! cross-object rules never loop over all pairs of objects.
+//!
+//! Every lookup is made *from* an object and only answers with objects it may be paired with:
+//! never one of a variant of its file (another environment's copy, an alternative install
+//! file; see [`crate::model::variants`]).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::model::{
-    CONTROLLER_LABELS, FieldPath, Object, OperatedPods, Pdb, Selector, Workload, api_group,
-    is_unknown_custom_resource, service_pod_selector,
+    CONTROLLER_LABELS, FieldPath, Object, OperatedPods, Pdb, Selector, Variants, Workload,
+    api_group, is_unknown_custom_resource, service_pod_selector,
 };
 
 /// Who sets a workload's replica count.
@@ -94,10 +98,22 @@ pub struct Index<'a> {
     /// Object index of a workload → object indices of the Services selecting its pods; built
     /// on first use, so runs without the rules that ask pay nothing.
     services_of: OnceLock<HashMap<usize, Vec<usize>>>,
+    /// Which files are variants of one another: their objects are never paired.
+    variants: Variants,
 }
 
 impl<'a> Index<'a> {
+    /// An index of a run without variants (every file is applied with every other).
     pub fn new(objects: &'a [Object], broken: &'a [BrokenObject], any_unparsed: bool) -> Self {
+        Self::with_variants(objects, broken, any_unparsed, Variants::none())
+    }
+
+    pub fn with_variants(
+        objects: &'a [Object],
+        broken: &'a [BrokenObject],
+        any_unparsed: bool,
+        variants: Variants,
+    ) -> Self {
         let workloads: Vec<Workload<'a>> = objects
             .iter()
             .enumerate()
@@ -150,20 +166,22 @@ impl<'a> Index<'a> {
                     .get_or_insert(i);
             }
             if let Some(a) = autoscaler(o) {
-                let target = by_name
+                // Every target of its own variant: a common HPA drives each variant's copy.
+                let targets = by_name
                     .get(a.target_name)
                     .into_iter()
                     .flatten()
                     .copied()
-                    .find(|&t| {
+                    .filter(|&t| {
                         workload_objects.contains(&t)
                             && objects.get(t).is_some_and(|t| {
-                                t.namespace == o.namespace && t.kind == a.target_kind
+                                t.namespace == o.namespace
+                                    && t.kind == a.target_kind
+                                    && a.target_group.is_none_or(|g| t.group() == g)
+                                    && variants.compatible(o.file, t.file)
                             })
-                            && a.target_group
-                                .is_none_or(|g| objects.get(t).is_some_and(|t| t.group() == g))
                     });
-                if let Some(target) = target {
+                for target in targets {
                     autoscaler_of.entry(target).or_insert(autoscalers.len());
                 }
                 autoscalers.push(a);
@@ -180,7 +198,24 @@ impl<'a> Index<'a> {
             incomplete: broken.iter().map(|b| b.namespace.as_str()).collect(),
             any_unparsed,
             services_of: OnceLock::new(),
+            variants,
         }
+    }
+
+    /// The run's variant model.
+    pub fn variants(&self) -> &Variants {
+        &self.variants
+    }
+
+    /// Whether a rule may pair the two objects: false when their files are variants.
+    pub fn compatible(&self, a: &Object, b: &Object) -> bool {
+        self.variants.compatible(a.file, b.file)
+    }
+
+    /// Splits objects a lookup found into sets that can exist together (see
+    /// [`Variants::worlds`]): a count or an overlap is judged within one set.
+    pub fn worlds<T: Copy>(&self, items: &[T], object_of: impl Fn(T) -> &'a Object) -> Vec<Vec<T>> {
+        self.variants.worlds(items, |t| object_of(t).file)
     }
 
     /// Every HPA and KEDA ScaledObject, in load order.
@@ -188,10 +223,11 @@ impl<'a> Index<'a> {
         &self.autoscalers
     }
 
-    /// Objects of this kind and name in the namespace, in load order.
+    /// Objects of this kind and name in the namespace of `from`, that `from` may be paired
+    /// with, in load order.
     pub fn find<'s>(
         &'s self,
-        namespace: &'s str,
+        from: &'s Object,
         kind: &'s str,
         name: &str,
     ) -> impl Iterator<Item = &'a Object> + 's {
@@ -200,7 +236,9 @@ impl<'a> Index<'a> {
             .into_iter()
             .flatten()
             .filter_map(|&i| self.objects.get(i))
-            .filter(move |o| o.namespace == namespace && o.kind == kind)
+            .filter(move |o| {
+                o.namespace == from.namespace && o.kind == kind && self.compatible(from, o)
+            })
     }
 
     /// PodDisruptionBudgets (policy/v1 and policy/v1beta1), in load order.
@@ -241,13 +279,10 @@ impl<'a> Index<'a> {
         }
     }
 
-    /// Workloads in `namespace` whose pod template labels `selector` matches, in load order.
-    pub fn workloads_matching(
-        &self,
-        namespace: &str,
-        selector: Selector<'_>,
-    ) -> Vec<&Workload<'a>> {
-        let Some(ns) = self.namespaces.get(namespace) else {
+    /// Workloads in the namespace of `from` whose pod template labels `selector` matches and
+    /// that `from` may be paired with, in load order.
+    pub fn workloads_matching(&self, from: &Object, selector: Selector<'_>) -> Vec<&Workload<'a>> {
+        let Some(ns) = self.namespaces.get(from.namespace.as_str()) else {
             return Vec::new();
         };
         // Controller-added labels are on no template: they cannot narrow the candidates.
@@ -273,7 +308,7 @@ impl<'a> Index<'a> {
         candidates
             .iter()
             .filter_map(|&pos| self.workloads.get(pos))
-            .filter(|w| w.is_selected_by(selector))
+            .filter(|w| w.is_selected_by(selector) && self.compatible(from, w.object))
             .collect()
     }
 
@@ -286,7 +321,7 @@ impl<'a> Index<'a> {
                 let Some(selector) = service_pod_selector(o) else {
                     continue;
                 };
-                for w in self.workloads_matching(&o.namespace, Selector::Map(selector)) {
+                for w in self.workloads_matching(o, Selector::Map(selector)) {
                     map.entry(w.index).or_default().push(i);
                 }
             }
@@ -301,32 +336,72 @@ impl<'a> Index<'a> {
     }
 
     /// PodDisruptionBudgets in the workload's namespace whose selector matches its pods, each
-    /// read with its API version's selector semantics.
+    /// read with its API version's selector semantics, of files the workload's may be paired
+    /// with.
     pub fn pdbs_matching(&self, w: &Workload<'_>) -> Vec<Pdb<'a>> {
         let Some(ns) = self.namespaces.get(w.object.namespace.as_str()) else {
             return Vec::new();
         };
         ns.pdbs
             .iter()
-            .filter_map(|&i| Pdb::of(self.objects.get(i)?))
+            .filter_map(|&i| {
+                let o = self
+                    .objects
+                    .get(i)
+                    .filter(|o| self.compatible(w.object, o))?;
+                Pdb::of(o)
+            })
             .filter(|p| w.is_selected_by(p.selector()))
             .collect()
     }
 
     /// Every pod source in `namespace` that `selector` picks: workloads and operator resources.
-    pub fn pods_matching(&self, namespace: &str, selector: Selector<'_>) -> Pods<'_, 'a> {
+    pub fn pods_matching(&self, from: &Object, selector: Selector<'_>) -> Pods<'_, 'a> {
         let operated = self
             .namespaces
-            .get(namespace)
+            .get(from.namespace.as_str())
             .into_iter()
             .flat_map(|ns| &ns.operated)
             .filter_map(|&pos| self.operated.get(pos))
-            .filter(|p| p.is_selected_by(selector))
+            .filter(|p| self.compatible(from, p.object) && p.is_selected_by(selector))
             .collect();
         Pods {
-            workloads: self.workloads_matching(namespace, selector),
+            workloads: self.workloads_matching(from, selector),
             operated,
         }
+    }
+
+    /// `pods` split into worlds: the sets whose files may all run together, so that pods are
+    /// never counted across two variants' copies (a `base/` PDB over `dev` and `prod`).
+    pub fn pod_worlds<'i>(&'i self, pods: &Pods<'i, 'a>) -> Vec<Pods<'i, 'a>> {
+        #[derive(Clone, Copy)]
+        enum Source<'i, 'a> {
+            Workload(&'i Workload<'a>),
+            Operated(&'i OperatedPods<'a>),
+        }
+        let items: Vec<Source<'i, 'a>> = pods
+            .workloads
+            .iter()
+            .map(|&w| Source::Workload(w))
+            .chain(pods.operated.iter().map(|&p| Source::Operated(p)))
+            .collect();
+        self.variants
+            .worlds(&items, |s| match s {
+                Source::Workload(w) => w.object.file,
+                Source::Operated(p) => p.object.file,
+            })
+            .into_iter()
+            .map(|world| {
+                let mut out = Pods::default();
+                for s in world {
+                    match s {
+                        Source::Workload(w) => out.workloads.push(w),
+                        Source::Operated(p) => out.operated.push(p),
+                    }
+                }
+                out
+            })
+            .collect()
     }
 
     /// How many pods `pods` stands for: `None` when a DaemonSet, Job or CronJob (or an
@@ -516,25 +591,27 @@ mod tests {
             })),
         ];
         let index = Index::new(&objects, &[], false);
+        let from = &objects[0];
         let part_of = labels(&[("app.kubernetes.io/part-of", "kp")]);
-        let pods = index.pods_matching("monitoring", Selector::Map(&part_of));
+        let pods = index.pods_matching(from, Selector::Map(&part_of));
         assert!(pods.workloads.is_empty());
         assert_eq!(pods.operated.len(), 1);
         assert_eq!(index.pod_total(&pods), Some(4));
 
         let managed = labels(&[("app.kubernetes.io/managed-by", "prometheus-operator")]);
-        let pods = index.pods_matching("monitoring", Selector::Map(&managed));
+        let pods = index.pods_matching(from, Selector::Map(&managed));
         assert_eq!(pods.operated.len(), 2);
         assert_eq!(index.pod_total(&pods), Some(5));
 
         let everything = k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector::default();
-        let pods = index.pods_matching("monitoring", Selector::Label(&everything));
+        let pods = index.pods_matching(from, Selector::Label(&everything));
         assert_eq!((pods.workloads.len(), pods.operated.len()), (1, 2));
         assert_eq!(index.pod_total(&pods), Some(7));
 
+        let elsewhere = deployment("x", "other", 1);
         assert!(
             index
-                .pods_matching("other", Selector::Map(&managed))
+                .pods_matching(&elsewhere, Selector::Map(&managed))
                 .is_empty()
         );
         assert!(index.unknown_custom_resource("monitoring").is_none());

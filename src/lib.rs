@@ -152,7 +152,12 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
         .collect();
     report.objects = report.object_refs.len();
 
-    let index = Index::new(&objects, &problems.broken, !problems.yaml.is_empty());
+    let index = Index::with_variants(
+        &objects,
+        &problems.broken,
+        !problems.yaml.is_empty(),
+        variants_of(&files, config, &objects),
+    );
     let mut findings: Vec<Finding> = RULES
         .par_iter()
         .filter_map(|rule| {
@@ -216,6 +221,19 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
     drop(index);
     drop_in_background((objects, problems));
     report
+}
+
+/// The run's variant model: its files' directories, the config's `variants:`, its objects.
+fn variants_of(files: &[FileInput], config: &Config, objects: &[Object]) -> model::Variants {
+    let units: Vec<model::FileUnit<'_>> = files
+        .iter()
+        .map(|f| model::FileUnit {
+            name: f.name(),
+            stdin: matches!(f, FileInput::Stdin { .. }),
+            context: f.is_context(),
+        })
+        .collect();
+    model::Variants::new(&units, &config.variants, objects)
 }
 
 /// Frees `value` on a thread of its own. Tearing down every object of a large run (values,

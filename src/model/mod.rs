@@ -6,8 +6,10 @@ mod image;
 mod operated;
 mod path;
 mod pdb;
+mod scope;
 mod selector;
 mod serving;
+pub mod variants;
 mod workload;
 
 pub use decode::{DecodeError, Typed, decode};
@@ -15,10 +17,12 @@ pub use image::{container_datastore, datastore, image_name, image_tag};
 pub use operated::{OperatedPods, OperatorKind, is_unknown_custom_resource};
 pub use path::{FieldPath, Seg, resolve};
 pub use pdb::{PDB_V1BETA1_LABEL, Pdb, PdbApi};
+pub use scope::{CLUSTER_SCOPED, is_cluster_scoped};
 pub use selector::{
     Labels, Operator, Selector, display_labels, display_selector, requirement_matches,
 };
 pub use serving::{Traffic, service_pod_selector};
+pub use variants::{FileUnit, Identity, Variants, identity};
 pub use workload::{CONTROLLER_LABELS, ContainerKind, ContainerRef, Workload, WorkloadKind};
 
 use serde_json::Value;
@@ -53,6 +57,21 @@ impl Object {
     /// The API group (`apps` for `apps/v1`, empty for `v1`).
     pub fn group(&self) -> &str {
         api_group(&self.api_version)
+    }
+
+    /// Whether its kind is a built-in cluster-scoped one (no namespace).
+    pub fn is_cluster_scoped(&self) -> bool {
+        is_cluster_scoped(self.group(), &self.kind)
+    }
+
+    /// ``Deployment `web` in namespace `shop` ``, or ``ClusterRole `admin` `` for a
+    /// cluster-scoped kind, for messages.
+    pub fn describe_placed(&self) -> String {
+        if self.is_cluster_scoped() {
+            self.describe()
+        } else {
+            format!("{} in namespace `{}`", self.describe(), self.namespace)
+        }
     }
 
     /// ``Deployment `web` ``, for messages.

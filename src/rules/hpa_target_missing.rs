@@ -29,7 +29,7 @@ impl Rule for HpaTargetMissing {
             }
             let found = cx
                 .index
-                .find(ns, a.target_kind, a.target_name)
+                .find(a.object, a.target_kind, a.target_name)
                 .any(|t| a.target_group.is_none_or(|g| t.group() == g));
             if found {
                 continue;

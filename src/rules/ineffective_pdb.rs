@@ -31,12 +31,17 @@ impl Rule for IneffectivePdb {
             let help = "Set `maxUnavailable: 1` (or a `minAvailable` below the replica count) so drains evict one pod at a time";
             // The pods the budget counts: `None` when a matched workload's count is unknown
             // (DaemonSet, Job) or nothing is matched.
-            let matched = cx.index.pods_matching(&o.namespace, p.selector());
-            let total = if matched.is_empty() {
-                None
-            } else {
-                cx.index.pod_total(&matched)
-            };
+            // Counted within one world (variants' copies never run together): the smallest
+            // world's count, where a budget is likeliest to cover every pod.
+            let matched = cx.index.pods_matching(o, p.selector());
+            let total = cx
+                .index
+                .pod_worlds(&matched)
+                .iter()
+                .filter(|world| !world.is_empty())
+                .map(|world| cx.index.pod_total(world))
+                .min_by_key(|t| t.unwrap_or(i64::MAX));
+            let total = total.flatten();
             // With one pod no budget can both protect it and let a drain go on: a budget that
             // lets it go is `single-replica`'s finding on the workload, not this budget's flaw.
             let one_pod = total.is_some_and(|t| t <= 1);

@@ -66,7 +66,7 @@ impl Rule for IngressBackendMissing {
                 let at = at.key("service");
                 let Some(svc) = cx
                     .index
-                    .find(ns, "Service", name)
+                    .find(o, "Service", name)
                     .find_map(|s| match &s.typed {
                         Typed::Service(svc) => Some(svc),
                         _ => None,

@@ -97,20 +97,18 @@ impl Rule for PdbBlocksEviction {
             if check_min_all(o, min, out) {
                 continue;
             }
-            let matched = cx.index.pods_matching(&o.namespace, p.selector());
-            if matched.is_empty() {
-                continue;
-            }
-            // DaemonSet and Job pod counts are unknown here: no conclusion.
-            let Some(total) = cx.index.pod_total(&matched) else {
+            let all = cx.index.pods_matching(o, p.selector());
+            // Pods are counted within one world: variants' copies never run together.
+            let blocked = cx.index.pod_worlds(&all).into_iter().find_map(|matched| {
+                // DaemonSet and Job pod counts are unknown here: no conclusion.
+                let total = cx.index.pod_total(&matched)?;
+                let required = pdb_pods(min, total)?;
+                (!matched.is_empty() && total > 0 && required >= total)
+                    .then_some((matched, total, required))
+            });
+            let Some((matched, total, required)) = blocked else {
                 continue;
             };
-            let Some(required) = pdb_pods(min, total) else {
-                continue;
-            };
-            if total == 0 || required < total {
-                continue;
-            }
             let rounding = if matches!(min, IntOrString::String(_)) {
                 format!(" (rounds up to {required})")
             } else {

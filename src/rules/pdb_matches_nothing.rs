@@ -49,7 +49,7 @@ impl Rule for PdbMatchesNothing {
             let selector = p.selector();
             if matches!(selector, Selector::Null)
                 || !cx.index.is_complete(&o.namespace)
-                || !cx.index.pods_matching(&o.namespace, selector).is_empty()
+                || !cx.index.pods_matching(o, selector).is_empty()
             {
                 continue;
             }

@@ -1,6 +1,6 @@
 //! `pdb-overlap`: pods covered by more than one PodDisruptionBudget.
 
-use super::{Context, Group, OUTSIDE_FILES, Rule, RuleMeta, Sink};
+use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::path;
 
@@ -23,10 +23,16 @@ impl Rule for PdbOverlap {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for w in &cx.index.workloads {
-            let pdbs = cx.index.pdbs_matching(w);
-            if pdbs.len() < 2 {
+            // Two variants' copies of one PDB never exist together: judge each world alone.
+            let matching = cx.index.pdbs_matching(w);
+            let Some(pdbs) = cx
+                .index
+                .worlds(&matching, |p| p.object)
+                .into_iter()
+                .find(|world| world.len() >= 2)
+            else {
                 continue;
-            }
+            };
             let names: Vec<String> = pdbs
                 .iter()
                 .map(|p| format!("`{}`", p.object.name))
@@ -41,9 +47,7 @@ impl Rule for PdbOverlap {
                     names.join(", ")
                 ),
             );
-            reported.help(format!(
-                "Keep exactly one PodDisruptionBudget per set of pods: narrow the selectors so they do not overlap; {OUTSIDE_FILES}"
-            ));
+            reported.help("Keep exactly one PodDisruptionBudget per set of pods: narrow the selectors so they do not overlap");
             for pdb in pdbs {
                 let pdb = pdb.object;
                 reported.related(

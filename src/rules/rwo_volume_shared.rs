@@ -26,11 +26,7 @@ pub(crate) fn rwo_claims<'a>(index: &Index<'a>, w: &Workload<'_>) -> Vec<(FieldP
             continue;
         };
         let claim = index
-            .find(
-                &w.object.namespace,
-                "PersistentVolumeClaim",
-                &pvc.claim_name,
-            )
+            .find(w.object, "PersistentVolumeClaim", &pvc.claim_name)
             .find(|c| {
                 let modes: Vec<&str> = c
                     .raw

@@ -30,7 +30,7 @@ impl Rule for ServiceSelectsNothing {
             if !cx.index.is_complete(&o.namespace)
                 || !cx
                     .index
-                    .pods_matching(&o.namespace, Selector::Map(selector))
+                    .pods_matching(o, Selector::Map(selector))
                     .is_empty()
             {
                 continue;

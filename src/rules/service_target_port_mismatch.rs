@@ -99,9 +99,7 @@ impl Rule for ServiceTargetPortMismatch {
             let Typed::Service(svc) = &o.typed else {
                 continue;
             };
-            let matched = cx
-                .index
-                .workloads_matching(&o.namespace, Selector::Map(selector));
+            let matched = cx.index.workloads_matching(o, Selector::Map(selector));
             if matched.is_empty() {
                 continue;
             }

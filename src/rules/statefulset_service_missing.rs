@@ -31,7 +31,7 @@ impl Rule for StatefulsetServiceMissing {
                 continue;
             };
             let ns = w.object.namespace.as_str();
-            let services: Vec<_> = cx.index.find(ns, "Service", name).collect();
+            let services: Vec<_> = cx.index.find(w.object, "Service", name).collect();
             let selects = w.own_pods_selector();
             let (problem, help) = if services.is_empty() {
                 if !cx.index.is_complete(ns) {

@@ -26,11 +26,7 @@ fn mounts_unseen_claim(cx: &Context<'_>, w: &crate::model::Workload<'_>) -> bool
     w.pod_spec.volumes.iter().flatten().any(|v| {
         v.persistent_volume_claim.as_ref().is_some_and(|pvc| {
             cx.index
-                .find(
-                    &w.object.namespace,
-                    "PersistentVolumeClaim",
-                    &pvc.claim_name,
-                )
+                .find(w.object, "PersistentVolumeClaim", &pvc.claim_name)
                 .next()
                 .is_none()
         })

@@ -19,6 +19,7 @@ mod formats;
 mod hostile;
 mod properties;
 mod registry;
+mod variants;
 
 use std::path::{Path, PathBuf};
 
