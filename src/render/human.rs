@@ -17,6 +17,8 @@ use crate::source::SourceFile;
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+    /// Findings only: no summary, no notes.
+    pub quiet: bool,
 }
 
 /// miette's `SourceCode` over a line-indexed file: finding a span's lines is a binary search,
@@ -195,7 +197,14 @@ pub fn human(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io:
         out.write_all(buf.as_bytes())?;
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary(report))
+    if options.quiet {
+        return Ok(());
+    }
+    writeln!(out, "{}", summary(report))?;
+    for line in super::notes(report) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 /// `Found 3 problems (1 error, 2 warnings, 0 info) in 2 files, 7 objects.`
