@@ -27,6 +27,8 @@ pub enum Command {
     /// Benchmark helpers (not a stable interface).
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
+    /// Print the JSON Schema of `.kubeha.yaml` (for editor completion and validation).
+    ConfigSchema,
     /// Print a rule's documentation.
     Explain {
         /// The rule name, e.g. `single-replica`.

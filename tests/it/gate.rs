@@ -732,3 +732,29 @@ fn cli_comforts() {
     assert!(out(&plain).contains('\u{1b}'));
     assert!(!out(&kubeha_in(&dir, &["check", "--color", "never"])).contains('\u{1b}'));
 }
+
+#[test]
+fn config_schema_accepts_the_readme_example_and_names_every_rule() {
+    let dir = repo("schema", &[]);
+    let o = kubeha_in(&dir, &["config-schema"]);
+    assert_eq!(code(&o), 0);
+    let schema = json(&o);
+    let rules = schema["properties"]["rules"]["properties"]
+        .as_object()
+        .unwrap();
+    assert!(rules.contains_key("single-replica") && rules.contains_key("missing-pdb"));
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let good = serde_json::json!({
+        "default-namespace": "default",
+        "kubernetes-version": "1.30",
+        "exclude": ["vendor/**"],
+        "ignore": [{ "path": "vendor/**", "reason": "upstream chart" }],
+        "rules": { "single-replica": { "severity": "error", "min-replicas": 3 }, "missing-liveness-probe": "off" },
+    });
+    assert!(validator.is_valid(&good));
+    assert!(!validator.is_valid(&serde_json::json!({ "rulez": {} })));
+    assert!(
+        !validator
+            .is_valid(&serde_json::json!({ "rules": { "single-replica": { "min-replica": 3 } } }))
+    );
+}
