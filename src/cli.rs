@@ -27,6 +27,8 @@ pub enum Command {
     /// Benchmark helpers (not a stable interface).
     #[command(hide = true, subcommand)]
     Debug(DebugCommand),
+    /// Print the JSON Schema of `.kubeha.yaml` (for editor completion and validation).
+    ConfigSchema,
     /// Print a rule's documentation.
     Explain {
         /// The rule name, e.g. `single-replica`.
@@ -41,6 +43,10 @@ pub enum DebugCommand {
 }
 
 #[derive(Debug, clap::Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "command-line flags are independent switches, as clap models them"
+)]
 pub struct CheckArgs {
     /// Files or directories to lint; `-` reads standard input.
     #[arg(default_value = ".")]
@@ -78,12 +84,34 @@ pub struct CheckArgs {
     /// Record the current findings in this baseline file (and exit 0).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-    /// The file name to report for standard input.
-    #[arg(long, default_value = "<stdin>")]
-    pub stdin_filename: String,
     /// Print only the per-rule counts (rule, severity, count) and the summary.
     #[arg(long)]
     pub statistics: bool,
+    /// The file name to report for standard input (only with `-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    /// Do not lint files matching this glob (repeatable; relative to the working directory).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Exit 0 when the paths hold no manifest (by default that is an error, exit 2).
+    #[arg(long)]
+    pub allow_empty: bool,
+    /// Print findings only: no summary, no notes, no warnings.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Colour the human output: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR forces it).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -97,6 +125,8 @@ pub enum Format {
     Junit,
     /// GitHub Actions workflow commands (annotations on the pull request).
     Github,
+    /// GitLab Code Quality report (the merge request widget).
+    Gitlab,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

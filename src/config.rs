@@ -104,6 +104,13 @@ pub struct Config {
     pub ignores: Vec<IgnoreEntry>,
     /// `variants:` entries: files that are alternatives of one another, never applied together.
     pub variants: Vec<VariantSet>,
+    /// `exclude:` globs (relative to the config file's directory) and `--exclude` (relative to
+    /// the working directory): files not even loaded.
+    pub exclude: crate::discover::PathGlobs,
+    /// The config file's directory, absolute: `path:` globs are relative to it.
+    pub base_dir: Option<PathBuf>,
+    /// Worker threads (`-j`); 0: one per core.
+    pub threads: usize,
     rules: HashMap<&'static str, RuleSettings>,
 }
 
@@ -141,6 +148,9 @@ impl Default for Config {
             source: None,
             ignores: Vec::new(),
             variants: Vec::new(),
+            exclude: crate::discover::PathGlobs::default(),
+            base_dir: None,
+            threads: 0,
             rules: rules::RULES
                 .iter()
                 .map(|r| (r.meta().name, RuleSettings::defaults(r.meta())))
@@ -185,14 +195,56 @@ impl Config {
         self.rules.get(rule).is_some_and(|s| s.enabled)
     }
 
-    /// `.kubeha.yaml` in `start` or the nearest parent directory that has one.
+    /// `.kubeha.yaml` in `start` or the nearest parent directory that has one, stopping at the
+    /// repository root (the directory with `.git`), like git and ruff.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start.ancestors().find_map(|dir| {
-            FILE_NAMES
+        for dir in start.ancestors() {
+            let found = FILE_NAMES
                 .iter()
                 .map(|name| dir.join(name))
-                .find(|p| p.is_file())
-        })
+                .find(|p| p.is_file());
+            if found.is_some() {
+                return found;
+            }
+            if dir.join(".git").exists() {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The config for linting `paths` (absolute): the nearest `.kubeha.yaml` above each path.
+    /// Returns the first path's config and, when other paths have another, those configs.
+    pub fn discover_for(paths: &[PathBuf]) -> (Option<PathBuf>, Vec<PathBuf>) {
+        let mut found: Vec<Option<PathBuf>> = Vec::new();
+        for p in paths {
+            let start = if p.is_dir() {
+                p.as_path()
+            } else {
+                p.parent().unwrap_or(p)
+            };
+            let config = Self::discover(start);
+            if !found.contains(&config) {
+                found.push(config);
+            }
+        }
+        let mut found = found.into_iter();
+        let first = found.next().flatten();
+        (first, found.flatten().collect())
+    }
+
+    /// A file name (relative to the working directory, or absolute) as a path relative to the
+    /// config file's directory, with forward slashes: what `path:` and `exclude:` globs see.
+    pub fn relative_name(&self, name: &str) -> String {
+        let Some(base) = &self.base_dir else {
+            return name.strip_prefix("./").unwrap_or(name).to_owned();
+        };
+        let cwd = crate::discover::current_dir();
+        let abs = crate::discover::absolute(Path::new(name), &cwd);
+        match abs.strip_prefix(base) {
+            Ok(rel) => crate::discover::slashed(rel),
+            Err(_) => crate::discover::slashed(&abs),
+        }
     }
 
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
@@ -202,13 +254,24 @@ impl Config {
                 None,
             )
         })?;
-        let mut config = Self::parse(&path.display().to_string(), &text)?;
+        let cwd = crate::discover::current_dir();
+        let abs = crate::discover::absolute(path, &cwd);
+        let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = crate::discover::display_name(&abs, &cwd);
+        let mut config = Self::parse_in(&name, &text, &base)?;
         config.path = Some(path.to_owned());
+        config.base_dir = Some(base);
         Ok(config)
     }
 
-    /// Parses config text; every error points at the offending key or value.
+    /// Parses config text; every error points at the offending key or value. `exclude:` globs
+    /// are relative to the working directory.
     pub fn parse(name: &str, text: &str) -> Result<Self, ConfigError> {
+        Self::parse_in(name, text, &crate::discover::current_dir())
+    }
+
+    /// Parses config text whose `exclude:` globs are relative to `base`.
+    pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Self, ConfigError> {
         let file = SourceFile::new(name.to_owned(), text.to_owned());
         let file_arc = Arc::clone(&file);
         let loaded = load_str(&file.text, &file.lines, &Limits::default());
@@ -269,6 +332,7 @@ impl Config {
                     }
                 }
                 "variants" => config.variants = parse_variants(&checker, doc, &at, value)?,
+                "exclude" => parse_exclude(&checker, doc, &at, value, base, &mut config.exclude)?,
                 "rules" => {
                     let Value::Object(rules) = value else {
                         return Err(checker.error(
@@ -289,8 +353,8 @@ impl Config {
                         &at,
                         &format!("unknown config key `{other}`"),
                         "unknown key",
-                        suggest::hint(other, ["default-namespace", "kubernetes-version", "limits", "ignore", "variants", "rules"]).or_else(|| {
-                            Some("known keys: `default-namespace`, `kubernetes-version`, `limits`, `ignore`, `variants`, `rules`".to_owned())
+                        suggest::hint(other, ["default-namespace", "kubernetes-version", "limits", "exclude", "ignore", "variants", "rules"]).or_else(|| {
+                            Some("known keys: `default-namespace`, `kubernetes-version`, `limits`, `exclude`, `ignore`, `variants`, `rules`".to_owned())
                         }),
                     ));
                 }
@@ -550,6 +614,38 @@ fn parse_limits(
     Ok(limits)
 }
 
+/// `exclude: [glob, …]` (or one glob), relative to `base`.
+fn parse_exclude(
+    checker: &Checker<'_>,
+    doc: &crate::source::Document,
+    at: &FieldPath,
+    value: &Value,
+    base: &Path,
+    exclude: &mut crate::discover::PathGlobs,
+) -> Result<(), ConfigError> {
+    let globs = match value {
+        Value::Array(items) => items.iter().map(Value::as_str).collect(),
+        Value::String(s) => Some(vec![s.as_str()]),
+        _ => None,
+    };
+    let bad = || {
+        checker.error(
+            doc,
+            at,
+            "`exclude` must be a list of path globs",
+            "expected a list of globs",
+            Some(EXCLUDE_HELP.to_owned()),
+        )
+    };
+    for glob in globs.ok_or_else(bad)? {
+        exclude.add(base, glob).map_err(|_| bad())?;
+    }
+    Ok(())
+}
+
+const EXCLUDE_HELP: &str =
+    "e.g. `exclude: [\"vendor/**\", \"legacy/\"]` (relative to this file's directory)";
+
 const IGNORE_HELP: &str =
     "e.g. `ignore: [{ path: \"vendor/**\", rules: [single-replica], reason: \"vendored chart\" }]`";
 
@@ -584,19 +680,15 @@ fn parse_ignore(
         let key_at = at.clone().key(key.clone());
         match key.as_str() {
             "path" | "kind" | "namespace" | "name" => {
-                let glob = value
-                    .as_str()
-                    .and_then(|g| globset::Glob::new(g).ok())
-                    .map(|g| g.compile_matcher())
-                    .ok_or_else(|| {
-                        checker.error(
-                            doc,
-                            &key_at,
-                            &format!("`{key}` must be a glob string"),
-                            "expected a glob",
-                            None,
-                        )
-                    })?;
+                let glob = glob_of(key, value).ok_or_else(|| {
+                    checker.error(
+                        doc,
+                        &key_at,
+                        &format!("`{key}` must be a glob string"),
+                        "expected a glob",
+                        None,
+                    )
+                })?;
                 match key.as_str() {
                     "path" => out.path = Some(glob),
                     "kind" => out.kind = Some(glob),
@@ -725,6 +817,17 @@ fn parse_variants(
         out.push(set);
     }
     Ok(out)
+}
+
+/// A glob value; a `path:` glob's `./` prefix is dropped (paths are matched without it).
+fn glob_of(key: &str, value: &Value) -> Option<globset::GlobMatcher> {
+    let g = value.as_str()?;
+    let g = if key == "path" {
+        g.trim_start_matches("./")
+    } else {
+        g
+    };
+    globset::Glob::new(g).ok().map(|g| g.compile_matcher())
 }
 
 const LEVELS: &str = "use one of: off, on, error, warning, info";

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 pub use config::Config;
-pub use discover::{Input, InputError};
+pub use discover::{Input, InputError, SkipReason, Skipped};
 pub use finding::{Finding, Severity};
 
 use crate::discover::FileInput;
@@ -51,6 +51,34 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Findings left out because the baseline has them.
     pub baselined: usize,
+    /// Files (and Helm chart directories) not linted because they are not manifests.
+    pub skipped: Vec<Skipped>,
+    /// Where cross-object rules could not conclude, because a document failed to load.
+    pub incomplete: Vec<Incomplete>,
+}
+
+/// The cross-object rules that stay silent in a namespace where an object failed to load
+/// ("matches nothing" could be wrong: the match may be in the broken document).
+pub const NARROWED_RULES: &[&str] = &[
+    "service-selects-nothing",
+    "pdb-matches-nothing",
+    "hpa-target-missing",
+    "ingress-backend-missing",
+    "statefulset-service-missing",
+    "missing-pdb",
+];
+
+/// A document that failed to load, and what it switched off.
+#[derive(Debug, Clone)]
+pub struct Incomplete {
+    pub file: usize,
+    pub span: Span,
+    /// The namespaces it may belong to; `None`: it cannot be told, so every namespace.
+    pub namespaces: Option<Vec<String>>,
+    /// Why: "could not be parsed" or "does not fit its schema".
+    pub reason: &'static str,
+    /// The rules (of [`NARROWED_RULES`], those that ran) switched off there.
+    pub rules: Vec<&'static str>,
 }
 
 impl Report {
@@ -91,6 +119,8 @@ pub struct LoadProblems {
     pub objects: Vec<InvalidObject>,
     pub duplicates: Vec<DuplicateInFile>,
     pub broken: Vec<BrokenObject>,
+    /// Where each of `broken` is: `(file, span)`.
+    pub broken_at: Vec<(usize, Span)>,
 }
 
 impl LoadProblems {
@@ -99,6 +129,7 @@ impl LoadProblems {
         self.objects.extend(other.objects);
         self.duplicates.extend(other.duplicates);
         self.broken.extend(other.broken);
+        self.broken_at.extend(other.broken_at);
     }
 }
 
@@ -110,12 +141,15 @@ struct LoadedFile {
     problems: LoadProblems,
     documents: usize,
     error: Option<InputError>,
+    /// Walked, and none of its documents is a Kubernetes object: not linted.
+    not_manifest: bool,
 }
 
 /// Lints `inputs` with `config`: the whole pipeline, no output.
 pub fn lint(inputs: &[Input], config: &Config) -> Report {
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(8 << 20)
+        .num_threads(config.threads)
         .thread_name(|i| format!("kubeha-{i}"))
         .build();
     match pool {
@@ -125,7 +159,10 @@ pub fn lint(inputs: &[Input], config: &Config) -> Report {
 }
 
 fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
-    let (files, mut input_errors) = discover::discover(inputs);
+    let discovered = discover::discover(inputs, &config.exclude);
+    let files = discovered.files;
+    let mut input_errors = discovered.errors;
+    let mut skipped = discovered.skipped;
     let loaded: Vec<LoadedFile> = largest_first(&files, &config.limits, |i, input, bytes| {
         load_file(i, input, bytes, config)
     });
@@ -135,8 +172,15 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
     let mut problems = LoadProblems::default();
     let mut origins = std::collections::HashMap::new();
     for (i, (file, input)) in loaded.into_iter().zip(&files).enumerate() {
+        if file.not_manifest {
+            skipped.push(Skipped {
+                path: input.name().to_owned(),
+                reason: SkipReason::NotManifest,
+            });
+        }
         report.files.push(file.source);
-        report.context.push(input.is_context());
+        // A skipped file is kept (file indices stay put) but, like context, not reported on.
+        report.context.push(input.is_context() || file.not_manifest);
         origins.extend(file.origins.into_iter().map(|(doc, name)| ((i, doc), name)));
         report.documents += file.documents;
         objects.extend(file.objects);
@@ -144,6 +188,7 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
         input_errors.extend(file.error);
     }
     report.input_errors = input_errors;
+    report.skipped = skipped;
     let is_context = |file: usize| report.context.get(file).copied().unwrap_or(false);
     report.object_refs = objects
         .iter()
@@ -152,32 +197,14 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
         .collect();
     report.objects = report.object_refs.len();
 
+    let (broken, any_unparsed) = narrowed(&mut report, &problems, config);
     let index = Index::with_variants(
         &objects,
-        &problems.broken,
-        !problems.yaml.is_empty(),
+        &broken,
+        any_unparsed,
         variants_of(&files, config, &objects),
     );
-    let mut findings: Vec<Finding> = RULES
-        .par_iter()
-        .filter_map(|rule| {
-            let meta = rule.meta();
-            let settings = config.settings(meta.name).filter(|s| s.enabled)?;
-            let cx = Context {
-                files: &report.files,
-                problems: &problems,
-                objects: &objects,
-                index: &index,
-                settings,
-                kubernetes_version: config.kubernetes_version,
-            };
-            let mut sink = Sink::new(meta.name, settings.severity, &report.files);
-            sink.severity_configured = settings.severity_configured;
-            rule.check(&cx, &mut sink);
-            Some(sink.findings)
-        })
-        .flatten()
-        .collect();
+    let mut findings = run_rules(&report.files, &problems, &objects, &index, config);
     report.rules_run = RULES
         .iter()
         .map(|r| r.meta().name)
@@ -204,6 +231,7 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
             context: &report.context,
             config,
             rules_run: &report.rules_run,
+            partial: is_partial(inputs),
         },
     );
     findings.extend(outcome.unused);
@@ -223,6 +251,36 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
     report
 }
 
+/// Every enabled rule over the loaded objects, in parallel.
+fn run_rules(
+    files: &[Arc<SourceFile>],
+    problems: &LoadProblems,
+    objects: &[Object],
+    index: &Index<'_>,
+    config: &Config,
+) -> Vec<Finding> {
+    RULES
+        .par_iter()
+        .filter_map(|rule| {
+            let meta = rule.meta();
+            let settings = config.settings(meta.name).filter(|s| s.enabled)?;
+            let cx = Context {
+                files,
+                problems,
+                objects,
+                index,
+                settings,
+                kubernetes_version: config.kubernetes_version,
+            };
+            let mut sink = Sink::new(meta.name, settings.severity, files);
+            sink.severity_configured = settings.severity_configured;
+            rule.check(&cx, &mut sink);
+            Some(sink.findings)
+        })
+        .flatten()
+        .collect()
+}
+
 /// The run's variant model: its files' directories, the config's `variants:`, its objects.
 fn variants_of(files: &[FileInput], config: &Config, objects: &[Object]) -> model::Variants {
     let units: Vec<model::FileUnit<'_>> = files
@@ -234,6 +292,139 @@ fn variants_of(files: &[FileInput], config: &Config, objects: &[Object]) -> mode
         })
         .collect();
     model::Variants::new(&units, &config.variants, objects)
+}
+
+/// Only part of the tree is reported on: named files, stdin, `--context`.
+fn is_partial(inputs: &[Input]) -> bool {
+    inputs.iter().any(|i| match i {
+        Input::Context(_) | Input::Stdin { .. } => true,
+        Input::Path(p) => !p.is_dir(),
+    })
+}
+
+/// A walked file none of whose documents is an object (values, CI, tool configs) is not a
+/// manifest: skipped, not an error. A file named explicitly stays strict.
+fn is_not_manifest(input: &FileInput, loaded: &source::LoadedFile) -> bool {
+    input.is_walked()
+        && loaded.errors.is_empty()
+        && !loaded.documents.is_empty()
+        && !loaded.documents.iter().any(|d| {
+            str_at(&d.root, "apiVersion").is_some_and(|v| !v.is_empty())
+                && str_at(&d.root, "kind").is_some_and(|v| !v.is_empty())
+        })
+}
+
+/// What the index must treat as unknown: every object that failed to decode (its namespace is
+/// known), and every document that failed to parse, narrowed to the namespaces its text names
+/// (an unreadable file, or a templated namespace, leaves every namespace unknown). Records
+/// each in `report.incomplete` with the rules it switches off.
+fn narrowed(
+    report: &mut Report,
+    problems: &LoadProblems,
+    config: &Config,
+) -> (Vec<BrokenObject>, bool) {
+    let rules: Vec<&'static str> = NARROWED_RULES
+        .iter()
+        .copied()
+        .filter(|r| config.is_enabled(r))
+        .collect();
+    let mut broken = problems.broken.clone();
+    let mut any_unparsed = false;
+    for (b, (file, span)) in problems.broken.iter().zip(&problems.broken_at) {
+        report.incomplete.push(Incomplete {
+            file: *file,
+            span: *span,
+            namespaces: Some(vec![b.namespace.clone()]),
+            reason: "does not fit its schema",
+            rules: rules.clone(),
+        });
+    }
+    for (file, e) in &problems.yaml {
+        let text = report.files.get(*file).map_or("", |f| f.text.as_str());
+        let namespaces = unparsed_namespaces(text, e, &config.default_namespace);
+        match &namespaces {
+            Some(list) => broken.extend(list.iter().map(|ns| BrokenObject {
+                namespace: ns.clone(),
+            })),
+            None => any_unparsed = true,
+        }
+        report.incomplete.push(Incomplete {
+            file: *file,
+            span: e.span,
+            namespaces,
+            reason: "could not be parsed",
+            rules: rules.clone(),
+        });
+    }
+    if rules.is_empty() {
+        report.incomplete.clear();
+    }
+    (broken, any_unparsed)
+}
+
+/// The namespaces an unparseable document may belong to: every `namespace:` value its text
+/// writes, and the default namespace (for when `metadata.namespace` is not among them). `None`
+/// when that cannot be told: the file was not read, or a value is templated or an alias.
+fn unparsed_namespaces(text: &str, e: &LoadError, default: &str) -> Option<Vec<String>> {
+    if text.is_empty() || e.message.starts_with("file is ") || e.message.starts_with("more than") {
+        return None;
+    }
+    let region = if e.message.starts_with("file is not valid UTF-8") {
+        text
+    } else {
+        document_region(text, e.span.start as usize)
+    };
+    let mut found = vec![default.to_owned()];
+    for line in region.lines() {
+        let line = line.split(" #").next().unwrap_or("");
+        let mut rest = line;
+        while let Some(at) = rest.find("namespace:") {
+            let before = rest.get(..at).and_then(|b| b.chars().last());
+            let after = rest.get(at + "namespace:".len()..).unwrap_or("");
+            rest = after;
+            if before.is_some_and(|c| !(c.is_whitespace() || matches!(c, '{' | ',' | '"' | '\''))) {
+                continue;
+            }
+            let value = after
+                .split([',', '}'])
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\'']);
+            if value.is_empty() || value == "null" || value == "~" {
+                continue;
+            }
+            if value.contains("{{")
+                || value.contains('$')
+                || value.starts_with(['*', '&', '!', '|', '>'])
+            {
+                return None;
+            }
+            if !found.iter().any(|f| f == value) {
+                found.push(value.to_owned());
+            }
+        }
+    }
+    Some(found)
+}
+
+/// The `---`-separated region of `text` holding byte `at`.
+fn document_region(text: &str, at: usize) -> &str {
+    let mut start = 0;
+    let mut end = text.len();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("---") {
+            if offset <= at {
+                start = offset;
+            } else {
+                end = offset;
+                break;
+            }
+        }
+        offset += line.len();
+    }
+    text.get(start..end).unwrap_or(text)
 }
 
 /// Frees `value` on a thread of its own. Tearing down every object of a large run (values,
@@ -248,7 +439,7 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 /// The parse floor, for benchmarks: discover and read the same files with the same
 /// parallelism as [`lint`], and only run saphyr-parser over them. Returns `(files, events)`.
 pub fn parse_floor(inputs: &[Input]) -> (usize, usize) {
-    let (files, _) = discover::discover(inputs);
+    let files = discover::discover(inputs, &discover::PathGlobs::default()).files;
     let events = largest_first(&files, &Limits::default(), |_, _, bytes| {
         let Ok(bytes) = bytes else {
             return 0;
@@ -327,6 +518,7 @@ fn load_file(
                 problems,
                 documents: 0,
                 error: None,
+                not_manifest: false,
             };
         }
         Err(message) => {
@@ -340,6 +532,7 @@ fn load_file(
                     path: name,
                     message,
                 }),
+                not_manifest: false,
             };
         }
     };
@@ -366,11 +559,23 @@ fn load_file(
                 problems,
                 documents: 1,
                 error: None,
+                not_manifest: false,
             };
         }
     };
     let source = SourceFile::with_origin(name, text, matches!(input, FileInput::Stdin { .. }));
     let loaded = load_str(&source.text, &source.lines, &config.limits);
+    if is_not_manifest(input, &loaded) {
+        return LoadedFile {
+            source,
+            origins: Vec::new(),
+            objects: Vec::new(),
+            problems,
+            documents: 0,
+            error: None,
+            not_manifest: true,
+        };
+    }
     let documents = loaded.documents.len() + loaded.errors.len();
     problems
         .yaml
@@ -388,6 +593,7 @@ fn load_file(
         problems,
         documents,
         error: None,
+        not_manifest: false,
     }
 }
 
@@ -589,6 +795,9 @@ fn object_of(
             problems.broken.push(BrokenObject {
                 namespace: namespace.clone(),
             });
+            problems
+                .broken_at
+                .push((file, resolve(&raw, &spans, &FieldPath::root(), text).0));
             (Typed::Generic, Vec::new(), ambiguous)
         }
     };

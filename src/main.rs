@@ -21,6 +21,11 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule),
+        Command::ConfigSchema => {
+            let text = serde_json::to_string_pretty(&config_schema()).map_err(io::Error::other);
+            text.and_then(|t| writeln!(io::stdout(), "{t}"))
+                .map(|()| ExitCode::SUCCESS)
+        }
         Command::Debug(DebugCommand::ParseFloor { paths }) => {
             let inputs: Vec<Input> = paths.into_iter().map(Input::Path).collect();
             let (files, events) = kubeha::parse_floor(&inputs);
@@ -30,7 +35,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         // `kubeha check | head`: stop quietly.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(io::stderr(), "kubeha: {e}");
             ExitCode::from(USAGE_ERROR)
@@ -38,8 +43,21 @@ fn main() -> ExitCode {
     }
 }
 
-fn use_color() -> bool {
-    io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// `--color`, then `NO_COLOR` / `FORCE_COLOR` (<https://no-color.org>, <https://force-color.org>),
+/// then whether stdout is a terminal.
+fn use_color(choice: cli::Color) -> bool {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    match choice {
+        cli::Color::Always => true,
+        cli::Color::Never => false,
+        cli::Color::Auto => {
+            if set("NO_COLOR") {
+                false
+            } else {
+                set("FORCE_COLOR") || io::stdout().is_terminal()
+            }
+        }
+    }
 }
 
 fn report_config_error(e: &ConfigError) -> ExitCode {
@@ -63,12 +81,48 @@ fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
     } else if let Some(path) = &args.config {
         Config::from_file(path)?
     } else {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        match Config::discover(&cwd) {
+        // The nearest `.kubeha.yaml` above the linted paths (stdin: its `--stdin-filename`, else
+        // the working directory), up to the repository root.
+        let cwd = kubeha::discover::current_dir();
+        let mut starts: Vec<std::path::PathBuf> = args
+            .paths
+            .iter()
+            .map(|p| {
+                if p.as_os_str() == "-" {
+                    args.stdin_filename.as_ref().map_or_else(
+                        || cwd.clone(),
+                        |n| kubeha::discover::absolute(std::path::Path::new(n), &cwd),
+                    )
+                } else {
+                    kubeha::discover::absolute(p, &cwd)
+                }
+            })
+            .collect();
+        if starts.is_empty() {
+            starts.push(cwd.clone());
+        }
+        let (found, others) = Config::discover_for(&starts);
+        if let Some(other) = others.first() {
+            let _ = writeln!(
+                io::stderr(),
+                "kubeha: warning: the paths have different config files; using {} for all, not {} (run kubeha once per directory, or pass --config)",
+                found
+                    .as_ref()
+                    .map_or_else(|| "none".to_owned(), |p| p.display().to_string()),
+                other.display()
+            );
+        }
+        match found {
             Some(path) => Config::from_file(&path)?,
             None => Config::default(),
         }
     };
+    let cwd = kubeha::discover::current_dir();
+    for glob in &args.exclude {
+        config.exclude.add(&cwd, glob).map_err(|e| {
+            ConfigError::plain(format!("`--exclude {glob}` is not a glob: {e}"), None)
+        })?;
+    }
     if !args.select.is_empty() {
         config.select(&args.select)?;
     }
@@ -86,6 +140,13 @@ fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
 }
 
 fn check(args: &CheckArgs) -> io::Result<ExitCode> {
+    if args.stdin_filename.is_some() && !args.paths.iter().any(|p| p.as_os_str() == "-") {
+        writeln!(
+            io::stderr(),
+            "kubeha: error: `--stdin-filename` names standard input, which is read only with `-` among the paths (e.g. `kubeha check - --stdin-filename k8s/app.yaml`)"
+        )?;
+        return Ok(ExitCode::from(USAGE_ERROR));
+    }
     let config = match load_config(args) {
         Ok(config) => config,
         Err(e) => return Ok(report_config_error(&e)),
@@ -99,7 +160,10 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
                 .take(config.limits.max_file_bytes as u64 + 1)
                 .read_to_end(&mut bytes)?;
             inputs.push(Input::Stdin {
-                name: args.stdin_filename.clone(),
+                name: args
+                    .stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| "<stdin>".to_owned()),
                 bytes,
             });
         } else {
@@ -109,6 +173,8 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     inputs.extend(args.context.iter().cloned().map(Input::Context));
     // The process exits right after this function: the OS reclaims the report's memory at
     // once, where dropping it (every file's text, every finding) would be a serial tail.
+    let mut config = config;
+    config.threads = args.threads.unwrap_or(0);
     let mut report = std::mem::ManuallyDrop::new(lint(&inputs, &config));
     if let Some(path) = &args.write_baseline {
         let baseline = kubeha::baseline::Baseline::of(&report);
@@ -149,40 +215,23 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
         }
     }
 
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    match &args.output {
-        Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-            })?;
-            let mut file = BufWriter::new(file);
-            render_to(&report, args.format, &mut file)?;
-            file.flush()?;
-            render_to(&report, Format::Human, &mut out)?;
-        }
-        None if args.statistics => render::statistics(&report, &mut out)?,
-        None => render_to(&report, args.format, &mut out)?,
-    }
-    out.flush()?;
-    drop(out);
+    print_report(&report, args)?;
 
     let mut stderr = io::stderr().lock();
-    for w in &report.warnings {
-        writeln!(stderr, "kubeha: warning: {w}")?;
+    for w in report.warnings.iter().filter(|_| !args.quiet) {
+        let _ = writeln!(stderr, "kubeha: warning: {w}");
     }
     for e in &report.input_errors {
-        writeln!(stderr, "kubeha: error: {}: {}", e.path, e.message)?;
+        let _ = writeln!(stderr, "kubeha: error: {}: {}", e.path, e.message);
     }
     if !report.input_errors.is_empty() {
         return Ok(ExitCode::from(USAGE_ERROR));
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
+    if report.linted_files() == 0 && !args.allow_empty {
+        no_manifest(&report, args, &mut stderr);
+        return Ok(ExitCode::from(USAGE_ERROR));
+    }
+    let threshold = fail_threshold(args.fail_on);
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
     Ok(if failed {
         ExitCode::from(1)
@@ -191,11 +240,84 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     })
 }
 
-fn render_to(report: &kubeha::Report, format: Format, out: &mut dyn Write) -> io::Result<()> {
+/// The report in `--format` (to `--output`, with human output on stdout). A closed stdout
+/// is not an error: the exit code still follows the findings.
+fn print_report(report: &kubeha::Report, args: &CheckArgs) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let printed = match &args.output {
+        Some(path) => {
+            let file = std::fs::File::create(path).map_err(|e| {
+                io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
+            })?;
+            let mut file = BufWriter::new(file);
+            render_to(report, args.format, args, &mut file)?;
+            file.flush()?;
+            render_to(report, Format::Human, args, &mut out)
+        }
+        None if args.statistics => render::statistics(report, &mut out),
+        None => render_to(report, args.format, args, &mut out),
+    }
+    .and_then(|()| out.flush());
+    // `kubeha check | head`: a closed pipe stops the output, not the verdict.
+    if let Err(e) = printed
+        && !is_broken_pipe(&e)
+    {
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Zero linted files is an error: an empty directory or a mistyped path would pass the gate.
+fn no_manifest(report: &kubeha::Report, args: &CheckArgs, stderr: &mut dyn Write) {
+    let skipped = if report.skipped.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({} skipped: not manifests)",
+            kubeha::rules::plural(report.skipped.len(), "file was", "files were")
+        )
+    };
+    let _ = writeln!(
+        stderr,
+        "kubeha: error: no manifest to lint in {}{skipped}; pass --allow-empty if that is expected",
+        args.paths
+            .iter()
+            .map(|p| format!("`{}`", p.display()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+/// A closed pipe, also when serde_json wrapped it (the JSON, SARIF and GitLab writers).
+fn is_broken_pipe(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::BrokenPipe
+        || e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<serde_json::Error>())
+            .and_then(serde_json::Error::io_error_kind)
+            == Some(io::ErrorKind::BrokenPipe)
+}
+
+fn fail_threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    }
+}
+
+fn render_to(
+    report: &kubeha::Report,
+    format: Format,
+    args: &CheckArgs,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Human => {
             let options = HumanOptions {
-                color: use_color(),
+                color: use_color(args.color),
+                quiet: args.quiet,
                 width: std::env::var("COLUMNS")
                     .ok()
                     .and_then(|c| c.parse().ok())
@@ -206,7 +328,8 @@ fn render_to(report: &kubeha::Report, format: Format, out: &mut dyn Write) -> io
         Format::Concise => render::concise(report, out),
         Format::Json => render::json(report, out),
         Format::Sarif => render::sarif(report, out),
-        Format::Junit => render::junit(report, out),
+        Format::Junit => render::junit_failing_at(report, fail_threshold(args.fail_on), out),
+        Format::Gitlab => render::gitlab(report, out),
         Format::Github => render::github(report, out),
     }
 }
@@ -259,8 +382,80 @@ fn list_rules(format: ListFormat) -> io::Result<()> {
     out.flush()
 }
 
+/// The JSON Schema (draft 2020-12) of `.kubeha.yaml`, from the rule registry.
+fn config_schema() -> serde_json::Value {
+    use kubeha::rules::OptionDefault;
+    use serde_json::json;
+    let levels = json!({ "enum": ["off", "on", "error", "warning", "info", false, true] });
+    let rules: serde_json::Map<String, serde_json::Value> = RULES
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            let mut props = serde_json::Map::new();
+            props.insert("severity".to_owned(), levels.clone());
+            for o in m.options {
+                let t = match o.default {
+                    OptionDefault::Int(_) => json!({ "type": "integer", "minimum": 0, "description": o.help }),
+                    OptionDefault::Strings(_) => json!({ "type": "array", "items": { "type": "string" }, "description": o.help }),
+                };
+                props.insert(o.name.to_owned(), t);
+            }
+            let setting = json!({
+                "description": m.summary,
+                "oneOf": [levels, { "type": "object", "properties": props, "additionalProperties": false }],
+            });
+            (m.name.to_owned(), setting)
+        })
+        .collect();
+    let names: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
+    let glob = json!({ "type": "string" });
+    let limits: serde_json::Map<String, serde_json::Value> = [
+        "max-file-bytes",
+        "max-depth",
+        "max-alias-nodes",
+        "max-documents",
+        "max-scalar-bytes",
+    ]
+    .iter()
+    .map(|k| ((*k).to_owned(), json!({ "type": "integer", "minimum": 1 })))
+    .collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "kubeha configuration (.kubeha.yaml)",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "default-namespace": { "type": "string", "minLength": 1 },
+            "kubernetes-version": { "type": "string", "pattern": "^v?[0-9]+\\.[0-9]+$" },
+            "limits": { "type": "object", "properties": limits, "additionalProperties": false },
+            "exclude": { "description": "globs relative to this file's directory", "oneOf": [glob, { "type": "array", "items": glob }] },
+            "ignore": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "anyOf": [
+                        { "required": ["path"] }, { "required": ["kind"] },
+                        { "required": ["namespace"] }, { "required": ["name"] },
+                    ],
+                    "properties": {
+                        "path": glob, "kind": glob, "namespace": glob, "name": glob,
+                        "rules": { "type": "array", "items": { "enum": names } },
+                        "reason": { "type": "string" },
+                    },
+                },
+            },
+            "rules": { "type": "object", "properties": rules, "additionalProperties": false },
+        },
+    })
+}
+
 fn explain(rule: &str) -> io::Result<ExitCode> {
-    if let Some(r) = kubeha::rules::find(rule) {
+    let found = kubeha::rules::find(rule).or_else(|| {
+        let lower = rule.trim().to_ascii_lowercase().replace('_', "-");
+        kubeha::rules::find(&lower)
+    });
+    if let Some(r) = found {
         let mut out = io::stdout().lock();
         out.write_all(r.meta().doc.as_bytes())?;
         return Ok(ExitCode::SUCCESS);

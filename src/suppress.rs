@@ -259,6 +259,9 @@ pub struct Run<'a> {
     pub context: &'a [bool],
     pub config: &'a Config,
     pub rules_run: &'a [&'a str],
+    /// Only part of the tree is reported on (named files, stdin, `--context`): a config
+    /// `ignore:` entry may match files that were not reported, so it cannot be called unused.
+    pub partial: bool,
 }
 
 /// Removes suppressed findings; returns unused suppressions and missing-reason warnings.
@@ -317,10 +320,11 @@ fn entry_matches(
     files: &[Arc<SourceFile>],
     config: &Config,
 ) -> bool {
-    let names = [
-        files.get(f.file).map(|file| file.name.as_str()),
-        f.origin.as_deref(),
-    ];
+    // `path:` globs are relative to the config file's directory, however the file was named.
+    let file_name = files
+        .get(f.file)
+        .map(|file| config.relative_name(&file.name));
+    let names = [file_name.as_deref(), f.origin.as_deref()];
     let ns = f.object.as_ref().map(|o| {
         o.namespace
             .clone()
@@ -386,6 +390,7 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
         context,
         config,
         rules_run,
+        partial,
     } = *run;
     let mut outcome = Outcome {
         unused: Vec::new(),
@@ -397,7 +402,11 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
         let line = files
             .get(s.file)
             .map_or(0, |f| f.line_col(s.span.start).line);
-        if s.needs_reason && s.reason.is_empty() {
+        // Findings of context files were never reported, so their suppressions prove nothing
+        // and are not this run's business.
+        let in_context =
+            context.get(s.file).copied().unwrap_or(false) && Some(s.file) != config_file;
+        if s.needs_reason && s.reason.is_empty() && !in_context {
             outcome.warnings.push(format!(
                 "{name}:{line}: {} gives no reason: say why the finding does not apply",
                 s.what
@@ -406,10 +415,11 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
         let Some(settings) = unused_settings else {
             continue;
         };
-        // Findings of context files were never reported, so their suppressions prove nothing.
-        let in_context =
-            context.get(s.file).copied().unwrap_or(false) && Some(s.file) != config_file;
-        if s.used || s.file == usize::MAX || in_context {
+        // A peer's annotation (kube-linter, kube-score, Polaris) is that tool's business: kubeha
+        // having no finding there does not make it unused.
+        let peer = !s.needs_reason;
+        let partial_config = partial && matches!(s.target, Target::Config(_));
+        if s.used || s.file == usize::MAX || in_context || peer || partial_config {
             continue;
         }
         if let Some(finding) = unused_finding(s, objects, rules_run, settings.severity) {

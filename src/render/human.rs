@@ -18,6 +18,8 @@ use crate::source::SourceFile;
 pub struct HumanOptions {
     pub color: bool,
     pub width: usize,
+    /// Findings only: no summary, no notes.
+    pub quiet: bool,
 }
 
 /// miette's `SourceCode` over a line-indexed file: finding a span's lines is a binary search,
@@ -231,11 +233,18 @@ pub fn human(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io:
         out.write_all(buf.as_bytes())?;
         writeln!(out)?;
     }
+    if options.quiet {
+        return Ok(());
+    }
     if !report.findings.is_empty() {
         statistics_table(report, out)?;
         writeln!(out)?;
     }
-    writeln!(out, "{}", summary(report))
+    writeln!(out, "{}", summary(report))?;
+    for line in super::notes(report) {
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
 }
 
 const REPEATED_HELP: &str = "as for the first finding of this rule above";

@@ -13,6 +13,34 @@ struct JsonReport<'a> {
     version: u32,
     findings: Vec<JsonFinding<'a>>,
     summary: Summary,
+    /// Paths that could not be read (the exit code is 2).
+    errors: Vec<JsonError<'a>>,
+    /// Files not linted because they are not manifests.
+    skipped: Vec<JsonSkipped<'a>>,
+    /// Where cross-object rules were switched off, and why.
+    incomplete: Vec<JsonIncomplete<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    file: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped<'a> {
+    file: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonIncomplete<'a> {
+    file: &'a str,
+    line: usize,
+    reason: &'a str,
+    /// `null`: every namespace.
+    namespaces: Option<&'a [String]>,
+    rules: &'a [&'static str],
 }
 
 #[derive(Serialize)]
@@ -59,6 +87,7 @@ struct Summary {
     files: usize,
     documents: usize,
     objects: usize,
+    skipped: usize,
     findings: Counts,
 }
 
@@ -123,12 +152,43 @@ pub fn json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             files: report.linted_files(),
             documents: report.documents,
             objects: report.objects,
+            skipped: report.skipped.len(),
             findings: Counts {
                 error: report.count(Severity::Error),
                 warning: report.count(Severity::Warning),
                 info: report.count(Severity::Info),
             },
         },
+        errors: report
+            .input_errors
+            .iter()
+            .map(|e| JsonError {
+                file: &e.path,
+                message: &e.message,
+            })
+            .collect(),
+        skipped: report
+            .skipped
+            .iter()
+            .map(|s| JsonSkipped {
+                file: &s.path,
+                reason: s.reason.as_str(),
+            })
+            .collect(),
+        incomplete: report
+            .incomplete
+            .iter()
+            .map(|i| {
+                let file = report.files.get(i.file);
+                JsonIncomplete {
+                    file: file.map_or("", |f| f.name.as_str()),
+                    line: file.map_or(1, |f| f.line_col(i.span.start).line),
+                    reason: i.reason,
+                    namespaces: i.namespaces.as_deref(),
+                    rules: &i.rules,
+                }
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
     writeln!(out)

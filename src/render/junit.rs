@@ -33,7 +33,19 @@ fn case_class(kind: &str, namespace: Option<&str>, name: &str) -> String {
     }
 }
 
+/// JUnit where every finding is a failure.
 pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    junit_failing_at(report, Some(crate::Severity::Info), out)
+}
+
+/// JUnit where only findings at or above `threshold` (`--fail-on`) fail their test case; the
+/// others are the case's `<system-out>`, so the test report agrees with the exit code.
+pub fn junit_failing_at(
+    report: &Report,
+    threshold: Option<crate::Severity>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let fails = |f: &Finding| threshold.is_some_and(|t| f.severity >= t);
     // file → (class, rule) → failures
     let mut suites: BTreeMap<&str, BTreeMap<(String, &str), Vec<&Finding>>> = BTreeMap::new();
     for (file, o) in &report.object_refs {
@@ -60,7 +72,7 @@ pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let failures: usize = suites
         .values()
         .flat_map(BTreeMap::values)
-        .filter(|v| !v.is_empty())
+        .filter(|v| v.iter().any(|f| fails(f)))
         .count();
     let mut s = String::new();
     let _ = writeln!(s, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
@@ -69,7 +81,10 @@ pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         r#"<testsuites name="kubeha" tests="{tests}" failures="{failures}">"#
     );
     for (file, cases) in &suites {
-        let failed = cases.values().filter(|v| !v.is_empty()).count();
+        let failed = cases
+            .values()
+            .filter(|v| v.iter().any(|f| fails(f)))
+            .count();
         let _ = writeln!(
             s,
             r#"  <testsuite name="{}" tests="{}" failures="{failed}">"#,
@@ -79,16 +94,22 @@ pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for ((class, rule), found) in cases {
             let _ = write!(
                 s,
-                r#"    <testcase name="{}" classname="{}""#,
+                r#"    <testcase name="{}" classname="{}" file="{}""#,
                 xml(rule),
-                xml(class)
+                xml(class),
+                xml(found.first().map_or(file, |f| file_name(report, f)))
             );
+            if let Some(f) = found.first() {
+                let _ = write!(s, r#" line="{}""#, range(report, f).0.line);
+            }
             if found.is_empty() {
                 let _ = writeln!(s, "/>");
                 continue;
             }
             let _ = writeln!(s, ">");
-            for f in found {
+            let below: Vec<&Finding> = found.iter().copied().filter(|f| !fails(f)).collect();
+            system_out(report, &below, &mut s);
+            for f in found.iter().filter(|f| fails(f)) {
                 let (start, _) = range(report, f);
                 let at = if has_lines(report, f) {
                     format!("{}:{}:{}", file_name(report, f), start.line, start.column)
@@ -118,4 +139,26 @@ pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     let _ = writeln!(s, "</testsuites>");
     out.write_all(s.as_bytes())
+}
+
+/// Findings below `--fail-on`: the test case's output, not a failure.
+fn system_out(report: &Report, below: &[&Finding], s: &mut String) {
+    if below.is_empty() {
+        return;
+    }
+    let _ = write!(s, "      <system-out>");
+    for f in below {
+        let (start, _) = range(report, f);
+        let _ = writeln!(
+            s,
+            "{}:{}:{}: {}[{}] {}",
+            xml(file_name(report, f)),
+            start.line,
+            start.column,
+            f.severity,
+            f.rule,
+            xml(&f.message)
+        );
+    }
+    let _ = writeln!(s, "</system-out>");
 }

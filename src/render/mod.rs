@@ -2,6 +2,7 @@
 
 mod concise;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod junit;
@@ -9,9 +10,10 @@ mod sarif;
 
 pub use concise::concise;
 pub use github::github;
+pub use gitlab::gitlab;
 pub use human::{HumanOptions, human, statistics};
 pub use json::json;
-pub use junit::junit;
+pub use junit::{junit, junit_failing_at};
 pub use sarif::sarif;
 
 use crate::Report;
@@ -53,4 +55,90 @@ pub fn template<'r>(report: &'r Report, f: &'r Finding) -> Option<&'r str> {
     } else {
         None
     }
+}
+
+/// What the run did not check, one line each: skipped non-manifests (with the Helm hint) and
+/// rules switched off where a document failed to load. Shown under the human summary.
+pub fn notes(report: &Report) -> Vec<String> {
+    use crate::discover::SkipReason;
+    const SHOWN: usize = 5;
+    let mut lines = Vec::new();
+    let files: Vec<_> = report
+        .skipped
+        .iter()
+        .filter(|s| s.reason != SkipReason::HelmChart)
+        .collect();
+    if !files.is_empty() {
+        let mut by_reason: std::collections::BTreeMap<&str, usize> =
+            std::collections::BTreeMap::new();
+        for s in &files {
+            *by_reason.entry(s.reason.as_str()).or_default() += 1;
+        }
+        let reasons = by_reason
+            .iter()
+            .map(|(r, n)| format!("{n} {r}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        lines.push(format!(
+            "Skipped {} that {} not Kubernetes manifests ({reasons}).",
+            crate::rules::plural(files.len(), "file", "files"),
+            if files.len() == 1 { "is" } else { "are" }
+        ));
+    }
+    for chart in report
+        .skipped
+        .iter()
+        .filter(|s| s.reason == SkipReason::HelmChart)
+    {
+        let dir = chart.path.trim_end_matches('/');
+        lines.push(format!(
+            "Skipped Helm chart sources {}: lint the rendered chart with `helm template {dir} | kubeha check -`.",
+            chart.path
+        ));
+    }
+    for i in report.incomplete.iter().take(SHOWN) {
+        lines.push(format!("Not checked: {}", incomplete_text(report, i)));
+    }
+    if report.incomplete.len() > SHOWN {
+        lines.push(format!(
+            "Not checked: {} more, listed in `--format json`.",
+            crate::rules::plural(report.incomplete.len() - SHOWN, "place", "places")
+        ));
+    }
+    lines
+}
+
+/// `service-selects-nothing, … in namespaces `default`, `shop`: k8s/x.yaml:4 could not be parsed`.
+pub fn incomplete_text(report: &Report, i: &crate::Incomplete) -> String {
+    let file = report.files.get(i.file);
+    let name = file.map_or("", |f| f.name.as_str());
+    let line = file.map_or(1, |f| f.line_col(i.span.start).line);
+    let where_ = match &i.namespaces {
+        None => "in every namespace".to_owned(),
+        Some(list) => format!(
+            "in {} {}",
+            if list.len() == 1 {
+                "namespace"
+            } else {
+                "namespaces"
+            },
+            list.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    format!(
+        "{} {where_}: {name}:{line} {}, and what it holds could make them wrong",
+        i.rules.join(", "),
+        i.reason
+    )
+}
+
+/// FNV-1a of `s`, in hex: a short stable hash for fingerprints.
+pub fn fnv_hex(s: &str) -> String {
+    let h = s.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{h:016x}")
 }

@@ -57,6 +57,7 @@ pub fn render_human(report: &kubeha::Report) -> String {
         HumanOptions {
             color: false,
             width: 100,
+            quiet: false,
         },
         &mut out,
     )

@@ -78,7 +78,7 @@ fn sarif_is_valid_and_carries_real_regions() {
     );
     assert_eq!(single["level"], "warning");
     assert_eq!(
-        single["partialFingerprints"]["kubeha/v1"]
+        single["partialFingerprints"]["kubeha/v2"]
             .as_str()
             .unwrap()
             .len(),

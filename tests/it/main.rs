@@ -16,6 +16,7 @@ mod cli;
 mod corpus;
 mod fixtures;
 mod formats;
+mod gate;
 mod hostile;
 mod properties;
 mod registry;

@@ -32,8 +32,12 @@ fn findings(root: &Path, config: &str, rules: &[&str]) -> Vec<String> {
         .findings
         .iter()
         .map(|f| {
-            let name = &report.files[f.file].name;
-            let rel = Path::new(name).strip_prefix(root).unwrap().display();
+            // Reported paths are relative to the working directory (absolute outside it).
+            let name = std::fs::canonicalize(&report.files[f.file].name).unwrap();
+            let rel = name
+                .strip_prefix(std::fs::canonicalize(root).unwrap())
+                .unwrap()
+                .display();
             format!("{rel}: {}", f.rule)
         })
         .collect();
