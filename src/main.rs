@@ -43,16 +43,17 @@ fn use_color() -> bool {
 }
 
 fn report_config_error(e: &ConfigError) -> ExitCode {
-    let theme = if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let mut out = String::new();
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
-    if handler.render_report(&mut out, e).is_err() {
-        out = e.to_string();
-    }
+    let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let file = kubeha::source::SourceFile::new(
+        e.source_code.name().to_owned(),
+        e.source_code.inner().clone(),
+    );
+    let span = e.span.map(|s| {
+        let start = u32::try_from(s.offset()).unwrap_or(u32::MAX);
+        let end = u32::try_from(s.offset() + s.len()).unwrap_or(u32::MAX);
+        (kubeha::source::Span::new(start, end), e.label.as_str())
+    });
+    let out = render::human_error(&file, &e.message, span, e.help.as_deref(), color);
     let _ = writeln!(io::stderr(), "{out}");
     ExitCode::from(USAGE_ERROR)
 }

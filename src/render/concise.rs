@@ -1,8 +1,10 @@
 //! `path:line:col: severity[rule] message`, one finding per line (editors, grep, quickfix).
+//! Control characters from manifests are escaped: a name cannot forge a line or drive the
+//! terminal.
 
 use std::io::{self, Write};
 
-use super::{file_name, range};
+use super::{escape_controls, file_name, range};
 use crate::Report;
 
 pub fn concise(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -11,12 +13,12 @@ pub fn concise(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            file_name(report, f),
+            escape_controls(file_name(report, f)),
             start.line,
             start.column,
             f.severity,
             f.rule,
-            f.message
+            escape_controls(&f.message)
         )?;
     }
     Ok(())

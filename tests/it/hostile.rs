@@ -238,3 +238,130 @@ fn deeply_nested_valid_schemas_do_not_overflow_the_stack() {
     );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
 }
+
+fn lint_json(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let (code, stdout, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "json"])
+            .args(args)
+            .arg(dir),
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    (code, report, stderr)
+}
+
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A Deployment of one replica on a single line, its `spec` past column 65535.
+fn one_line_manifest() -> String {
+    format!(
+        "{{\"apiVersion\": \"apps/v1\", \"kind\": \"Deployment\", \"metadata\": {{\"name\": \"wide\", \"annotations\": {{\"note\": \"{}\"}}}}, \"spec\": {{\"replicas\": 1, \"selector\": {{\"matchLabels\": {{\"app\": \"wide\"}}}}, \"template\": {{\"metadata\": {{\"labels\": {{\"app\": \"wide\"}}}}, \"spec\": {{\"containers\": [{{\"name\": \"c\", \"image\": \"nginx:1.27.2\"}}]}}}}}}}}\n",
+        "y".repeat(70_000)
+    )
+}
+
+#[test]
+fn findings_past_column_65535_render_without_megabyte_lines() {
+    let dir = fresh_dir("wide");
+    write(&dir, "good.yaml", GOOD);
+    write(&dir, "one-line.yaml", one_line_manifest());
+    write(
+        &dir,
+        "syntax-at-end.yaml",
+        format!("a: {} : [\n", "x".repeat(2_000_000)),
+    );
+    let out = dir.join("report.json");
+    let (code, stdout, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "json", "--output"])
+            .arg(&out)
+            .arg(&dir),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for name in [
+        "good.yaml",
+        "one-line.yaml:1:",
+        "syntax-at-end.yaml:1:2000005",
+    ] {
+        assert!(stdout.contains(name), "{name} missing from\n{stdout}");
+    }
+    let longest = stdout.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(
+        longest < 400,
+        "a {longest}-character line in the human report"
+    );
+    assert!(stdout.contains('…'), "cut lines are marked");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let wide = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["rule"] == "single-replica" && f["file"].as_str().unwrap().ends_with("one-line.yaml")
+        })
+        .expect("the one-line Deployment is reported");
+    assert!(wide["column"].as_u64().unwrap() > 65_535);
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    let dir = fresh_dir("controls");
+    write(
+        &dir,
+        "evil.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \"x\\e]0;pwned\\a\\e[2J\\rgood.yaml:1:1: error[forged] \\u0085boom\\nnext\\u202e\\uFFFE\"\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n    spec: {containers: [{name: c, image: \"nginx:1.27.2\"}]}\r\n",
+    );
+    // Raw control characters are not YAML: an error whose snippet shows the line.
+    write(&dir, "raw.yaml", "a: b # \u{1b}[31m red \u{7}\n");
+    for format in ["human", "concise", "github"] {
+        let (code, stdout, stderr) = run_bounded(
+            Command::new(env!("CARGO_BIN_EXE_kubeha"))
+                .args(["check", "--no-config", "--format", format])
+                .arg(&dir),
+        );
+        assert_eq!(code, Some(1), "{stderr}");
+        for bad in ['\u{1b}', '\u{7}', '\r', '\u{85}', '\u{202e}'] {
+            assert!(
+                !stdout.contains(bad),
+                "{format}: {bad:?} reached stdout:\n{stdout}"
+            );
+        }
+        if format == "concise" {
+            for line in stdout.lines() {
+                assert!(
+                    line.starts_with(&dir.display().to_string()),
+                    "forged line {line:?}"
+                );
+            }
+        }
+    }
+    let (_, junit, _) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "junit"])
+            .arg(&dir),
+    );
+    let doc = roxmltree::Document::parse(&junit).unwrap_or_else(|e| panic!("{e}\n{junit}"));
+    let failure = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("failure") && n.attribute("message").is_some_and(|m| m.contains("pwned"))
+        })
+        .expect("the finding is a failure");
+    let message = failure.attribute("message").unwrap();
+    assert!(
+        message.contains('\r') && message.contains('\n'),
+        "line breaks in attributes survive as character references: {message:?}"
+    );
+    assert!(
+        message.contains("\\u{fffe}") && message.contains("\\u{1b}"),
+        "{message:?}"
+    );
+}
