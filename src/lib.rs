@@ -110,6 +110,8 @@ struct LoadedFile {
     problems: LoadProblems,
     documents: usize,
     error: Option<InputError>,
+    /// Where its `# kubeha:` comments are.
+    directives: Vec<u32>,
 }
 
 /// Lints `inputs` with `config`: the whole pipeline, no output.
@@ -134,8 +136,10 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
     let mut objects = Vec::new();
     let mut problems = LoadProblems::default();
     let mut origins = std::collections::HashMap::new();
+    let mut comments = Vec::with_capacity(files.len());
     for (i, (file, input)) in loaded.into_iter().zip(&files).enumerate() {
         report.files.push(file.source);
+        comments.push(file.directives);
         report.context.push(input.is_context());
         origins.extend(file.origins.into_iter().map(|(doc, name)| ((i, doc), name)));
         report.documents += file.documents;
@@ -198,6 +202,7 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
             context: &report.context,
             config,
             rules_run: &report.rules_run,
+            comments: &comments,
         },
     );
     findings.extend(outcome.unused);
@@ -308,6 +313,7 @@ fn load_file(
                 problems,
                 documents: 0,
                 error: None,
+                directives: Vec::new(),
             };
         }
         Err(message) => {
@@ -321,6 +327,7 @@ fn load_file(
                     path: name,
                     message,
                 }),
+                directives: Vec::new(),
             };
         }
     };
@@ -347,6 +354,7 @@ fn load_file(
                 problems,
                 documents: 1,
                 error: None,
+                directives: Vec::new(),
             };
         }
     };
@@ -369,6 +377,7 @@ fn load_file(
         problems,
         documents,
         error: None,
+        directives: loaded.directives,
     }
 }
 

@@ -114,7 +114,15 @@ pub struct LoadError {
 pub struct LoadedFile {
     pub documents: Vec<Document>,
     pub errors: Vec<LoadError>,
+    /// Byte offsets of the `#` of every real YAML comment whose text starts with
+    /// [`DIRECTIVE`], in file order. A `# kubeha:` inside a block scalar or a quoted string
+    /// is text, not a comment, and is not listed; in a document that fails to parse, only
+    /// comments before the error are known.
+    pub directives: Vec<u32>,
 }
+
+/// What a comment starts with (after `#` and blanks) to be a kubeha directive.
+pub const DIRECTIVE: &str = "kubeha:";
 
 /// Files at least this large parse their chunks in parallel.
 pub(crate) const PARALLEL_BYTES: usize = 128 << 10;
@@ -133,6 +141,7 @@ pub fn load_str(text: &str, lines: &LineIndex, limits: &Limits) -> LoadedFile {
                 ),
                 document: 0,
             }],
+            directives: Vec::new(),
         };
     }
     let chunks = split_documents(text, lines);
@@ -148,6 +157,9 @@ pub fn load_str(text: &str, lines: &LineIndex, limits: &Limits) -> LoadedFile {
 
     let mut out = LoadedFile::default();
     let mut index = 0usize;
+    for chunk in &results {
+        out.directives.extend_from_slice(&chunk.directives);
+    }
     for chunk in results {
         for mut doc in chunk.documents {
             if index >= limits.max_documents {
@@ -216,6 +228,71 @@ fn split_documents(text: &str, lines: &LineIndex) -> Vec<(usize, usize)> {
 struct ChunkOut {
     documents: Vec<Document>,
     error: Option<LoadError>,
+    directives: Vec<u32>,
+}
+
+/// Chunk offsets of each `#` that may start a directive comment: `#`, blanks, [`DIRECTIVE`],
+/// with the `#` at the start of a line or after a blank (YAML's rule for comments).
+fn directive_candidates(chunk: &str) -> Vec<usize> {
+    let bytes = chunk.as_bytes();
+    memchr::memmem::find_iter(bytes, DIRECTIVE.as_bytes())
+        .filter_map(|at| {
+            let before = bytes.get(..at)?;
+            let blanks = before
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let hash = at.checked_sub(blanks + 1)?;
+            let comment = bytes.get(hash) == Some(&b'#')
+                && hash
+                    .checked_sub(1)
+                    .is_none_or(|p| matches!(bytes.get(p), Some(b' ' | b'\t' | b'\n' | b'\r')));
+            comment.then_some(hash)
+        })
+        .collect()
+}
+
+/// Which directive candidates of a chunk are real comments, learnt from the scalars' spans:
+/// a candidate inside a scalar (a block scalar's script, a quoted string) is text.
+struct Directives {
+    /// File offsets of the candidates, ascending.
+    candidates: Vec<u32>,
+    in_scalar: Vec<bool>,
+}
+
+impl Directives {
+    fn new(chunk: &str, base: usize) -> Self {
+        let candidates: Vec<u32> = directive_candidates(chunk)
+            .into_iter()
+            .map(|c| (base + c) as u32)
+            .collect();
+        Self {
+            in_scalar: vec![false; candidates.len()],
+            candidates,
+        }
+    }
+
+    fn scalar(&mut self, span: Span) {
+        if self.candidates.is_empty() {
+            return;
+        }
+        let from = self.candidates.partition_point(|&c| c < span.start);
+        let to = self.candidates.partition_point(|&c| c < span.end);
+        for flag in self.in_scalar.get_mut(from..to).unwrap_or_default() {
+            *flag = true;
+        }
+    }
+
+    /// The comments among the candidates before `end` (the whole chunk when it parsed).
+    fn comments(&self, end: u32) -> Vec<u32> {
+        self.candidates
+            .iter()
+            .zip(&self.in_scalar)
+            .filter(|&(&c, &inside)| c < end && !inside)
+            .map(|(&c, _)| c)
+            .collect()
+    }
 }
 
 /// Converts chunk-relative saphyr markers (character indices) into file byte offsets.
@@ -284,7 +361,14 @@ fn parse_chunk(chunk: &str, base: usize, limits: &Limits) -> ChunkOut {
     let mut joins = 0;
     loop {
         let text = patched.as_deref().unwrap_or(chunk);
-        let (documents, failure) = parse_text(text, &offsets, limits, source_name.as_ref());
+        let mut directives = Directives::new(text, base);
+        let (documents, failure) = parse_text(
+            text,
+            &offsets,
+            limits,
+            source_name.as_ref(),
+            &mut directives,
+        );
         let error = match failure {
             None => None,
             Some(Failure::Located(error)) => Some(error),
@@ -306,7 +390,14 @@ fn parse_chunk(chunk: &str, base: usize, limits: &Limits) -> ChunkOut {
                 })
             }
         };
-        return ChunkOut { documents, error };
+        let known_until = error
+            .as_ref()
+            .map_or((base + chunk.len()) as u32, |e| e.span.start);
+        return ChunkOut {
+            documents,
+            directives: directives.comments(known_until),
+            error,
+        };
     }
 }
 
@@ -346,6 +437,7 @@ fn parse_text(
     offsets: &Offsets,
     limits: &Limits,
     source_name: Option<&String>,
+    directives: &mut Directives,
 ) -> (Vec<Document>, Option<Failure>) {
     let mut builder = Builder::new(limits);
     let mut documents = Vec::new();
@@ -369,6 +461,9 @@ fn parse_text(
         {
             // saphyr ends a quoted scalar's span after trailing blanks and comments.
             span.end = (offsets.base + end) as u32;
+        }
+        if matches!(event, Event::Scalar(..)) {
+            directives.scalar(span);
         }
         match builder.event(event, span) {
             Ok(Some(mut doc)) => {
@@ -1189,6 +1284,42 @@ mod hostile {
             f.errors[0].message.contains("must use spaces"),
             "{}",
             f.errors[0].message
+        );
+    }
+}
+
+#[cfg(test)]
+mod directives {
+    use super::*;
+
+    fn comments(text: &str) -> Vec<&str> {
+        let f = load_str(text, &LineIndex::new(text), &Limits::default());
+        f.directives
+            .iter()
+            .map(|&at| text[at as usize..].lines().next().unwrap_or(""))
+            .collect()
+    }
+
+    #[test]
+    fn only_real_comments_are_directives() {
+        let text = "a: |\n  echo # kubeha: ignore-file\n  x\n# kubeha: ignore-file[one]\nb: >-\n  t # kubeha: x\n\n  # kubeha: y\nc: \"q # kubeha: z\n  r # kubeha: w\"\nd: 'q # kubeha: z' # kubeha: real\ne: p # kubeha: real2\nf: x#kubeha:no\n#kubeha: last\n";
+        assert_eq!(
+            comments(text),
+            [
+                "# kubeha: ignore-file[one]",
+                "# kubeha: real",
+                "# kubeha: real2",
+                "#kubeha: last"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broken_document_keeps_the_comments_before_the_error() {
+        let text = "# kubeha: ignore-file[invalid-yaml] generated\na: b: c\n# kubeha: after\n";
+        assert_eq!(
+            comments(text),
+            ["# kubeha: ignore-file[invalid-yaml] generated"]
         );
     }
 }

@@ -365,3 +365,71 @@ fn control_characters_never_reach_the_terminal_raw() {
         "{message:?}"
     );
 }
+
+#[test]
+fn suppression_comments_count_only_when_they_are_yaml_comments() {
+    let dir = fresh_dir("suppress");
+    let deployment = |name: &str| {
+        GOOD.replace("name: good", &format!("name: {name}"))
+            .replace("app: good", &format!("app: {name}"))
+    };
+    // A script in a ConfigMap and a quoted string mention the directive: text, not comments.
+    write(
+        &dir,
+        "script.yaml",
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: s}}\ndata:\n  run.sh: |\n    # kubeha: ignore-file\n    echo hi\n  note: \"a # kubeha: ignore-file\"\n---\n{}",
+            deployment("scripted")
+        ),
+    );
+    write(
+        &dir,
+        "misspelt.yaml",
+        format!(
+            "# kubeha: ignore-files[single-replica] legacy\n# kubeha: ignorexyz[single-replica] legacy\n# kubeha: ignore[single-replica legacy\n{}",
+            deployment("misspelt")
+        ),
+    );
+    write(
+        &dir,
+        "real.yaml",
+        format!(
+            "# kubeha: ignore-file[single-replica] runs once per tenant\n{}",
+            deployment("real")
+        ),
+    );
+    let (_, report, _) = lint_json(&dir, &[]);
+    let findings = report["findings"].as_array().unwrap();
+    let of = |file: &str, rule: &str| -> Vec<&serde_json::Value> {
+        findings
+            .iter()
+            .filter(|f| f["file"].as_str().unwrap().ends_with(file) && f["rule"] == rule)
+            .collect()
+    };
+    assert_eq!(
+        of("script.yaml", "single-replica").len(),
+        1,
+        "{findings:#?}"
+    );
+    assert_eq!(
+        of("misspelt.yaml", "single-replica").len(),
+        1,
+        "{findings:#?}"
+    );
+    assert!(
+        of("real.yaml", "single-replica").is_empty(),
+        "{findings:#?}"
+    );
+    let malformed = of("misspelt.yaml", "unused-suppression");
+    assert_eq!(malformed.len(), 3, "{malformed:#?}");
+    for (f, line) in malformed.iter().zip(1..) {
+        assert_eq!(f["line"], line);
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("not a kubeha directive"),
+            "{f:#?}"
+        );
+    }
+}
