@@ -110,20 +110,22 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     inputs.extend(args.context.iter().cloned().map(Input::Context));
     // The process exits right after this function: the OS reclaims the report's memory at
     // once, where dropping it (every file's text, every finding) would be a serial tail.
-    let mut report = std::mem::ManuallyDrop::new(lint(&inputs, &config));
-    if let Some(path) = &args.write_baseline {
-        let baseline = kubeha::baseline::Baseline::of(&report);
-        let json = serde_json::to_string_pretty(&baseline).map_err(io::Error::other)?;
-        std::fs::write(path, json + "\n").map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-        })?;
+    if let Some(target) = args
+        .output
+        .iter()
+        .chain(&args.write_baseline)
+        .find(|t| is_input(t, &args.paths))
+    {
         writeln!(
             io::stderr(),
-            "kubeha: recorded {} in {}",
-            kubeha::rules::plural(baseline.findings.len(), "finding", "findings"),
-            path.display()
+            "kubeha: error: refusing to write {}: it is one of the inputs",
+            target.display()
         )?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(ExitCode::from(USAGE_ERROR));
+    }
+    let mut report = std::mem::ManuallyDrop::new(lint(&inputs, &config));
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(&report, path);
     }
     if let Some(path) = &args.baseline {
         let text = match std::fs::read_to_string(path) {
@@ -154,12 +156,7 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     let mut out = BufWriter::new(stdout.lock());
     match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-            })?;
-            let mut file = BufWriter::new(file);
-            render_to(&report, args.format, &mut file)?;
-            file.flush()?;
+            write_atomically(path, |file| render_to(&report, args.format, file))?;
             render_to(&report, Format::Human, &mut out)?;
         }
         None => render_to(&report, args.format, &mut out)?,
@@ -189,6 +186,77 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--write-baseline`: record the run's findings, only when every input was read.
+fn write_baseline(report: &kubeha::Report, path: &std::path::Path) -> io::Result<ExitCode> {
+    if !report.input_errors.is_empty() {
+        // A baseline of a partial run would hide the unread files' findings later.
+        for e in &report.input_errors {
+            writeln!(io::stderr(), "kubeha: error: {}: {}", e.path, e.message)?;
+        }
+        writeln!(
+            io::stderr(),
+            "kubeha: error: baseline not written: some inputs could not be read"
+        )?;
+        return Ok(ExitCode::from(USAGE_ERROR));
+    }
+    let baseline = kubeha::baseline::Baseline::of(report);
+    let json = serde_json::to_string_pretty(&baseline).map_err(io::Error::other)?;
+    write_atomically(path, |out| out.write_all((json + "\n").as_bytes()))?;
+    writeln!(
+        io::stderr(),
+        "kubeha: recorded {} in {}",
+        kubeha::rules::plural(baseline.findings.len(), "finding", "findings"),
+        path.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `target` names the same file as one of the inputs.
+fn is_input(target: &std::path::Path, inputs: &[std::path::PathBuf]) -> bool {
+    let Ok(target) = std::fs::canonicalize(target) else {
+        return false;
+    };
+    inputs
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .any(|p| p == target)
+}
+
+/// Writes `path` through a temporary file in the same directory, renamed over it at the end:
+/// a full disk or a failed render leaves the previous file (a baseline, a report) intact.
+/// Every error names the file.
+fn write_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let named =
+        |e: io::Error| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path.file_name().map_or_else(
+        || std::ffi::OsString::from("kubeha-output"),
+        std::ffi::OsStr::to_os_string,
+    );
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(&name);
+    tmp_name.push(format!(".kubeha-{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = (|| {
+        let file = std::fs::File::create(&tmp)?;
+        let mut out = BufWriter::new(file);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(named)
 }
 
 fn render_to(report: &kubeha::Report, format: Format, out: &mut dyn Write) -> io::Result<()> {

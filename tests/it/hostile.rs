@@ -433,3 +433,59 @@ fn suppression_comments_count_only_when_they_are_yaml_comments() {
         );
     }
 }
+
+#[test]
+fn output_files_never_replace_inputs_or_keep_partial_baselines() {
+    let dir = fresh_dir("outputs");
+    write(&dir, "good.yaml", GOOD);
+    let manifest = dir.join("good.yaml");
+    let (code, _, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "json", "--output"])
+            .arg(&manifest)
+            .arg(&manifest),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("one of the inputs"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&manifest).unwrap(), GOOD);
+
+    let baseline = dir.join("baseline.json");
+    write(
+        &dir,
+        "baseline.json",
+        "{\"version\": 1, \"findings\": []}\n",
+    );
+    let missing = dir.join("missing.yaml");
+    let (code, _, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--write-baseline"])
+            .arg(&baseline)
+            .arg(&manifest)
+            .arg(&missing),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("missing.yaml"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&baseline).unwrap(),
+        "{\"version\": 1, \"findings\": []}\n",
+        "the previous baseline is kept"
+    );
+    let (code, _, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--write-baseline"])
+            .arg(&baseline)
+            .arg(&manifest),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::read_to_string(&baseline)
+            .unwrap()
+            .contains("single-replica")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
