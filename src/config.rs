@@ -15,6 +15,9 @@ use crate::suggest;
 
 pub const FILE_NAMES: &[&str] = &[".kubeha.yaml", ".kubeha.yml"];
 
+/// A config file larger than this is not a config file.
+const MAX_CONFIG_BYTES: usize = 1 << 20;
+
 /// The newest Kubernetes version of the k8s-openapi feature in use (`v1_37`).
 pub const LATEST_KUBERNETES: (u32, u32) = (1, 37);
 
@@ -179,12 +182,14 @@ impl Config {
     }
 
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigError::plain(
-                format!("cannot read config file `{}`: {e}", path.display()),
-                None,
-            )
-        })?;
+        let text = crate::discover::read_file_limited(path, MAX_CONFIG_BYTES)
+            .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
+            .map_err(|e| {
+                ConfigError::plain(
+                    format!("cannot read config file `{}`: {e}", path.display()),
+                    None,
+                )
+            })?;
         let mut config = Self::parse(&path.display().to_string(), &text)?;
         config.path = Some(path.to_owned());
         Ok(config)
@@ -208,6 +213,7 @@ impl Config {
         let Some(doc) = loaded.documents.first() else {
             return Ok(config);
         };
+        one_document(&checker, &loaded)?;
         let Value::Object(root) = &doc.root else {
             return Err(checker.error(
                 doc,
@@ -666,6 +672,31 @@ fn check_rule_name(name: &str) -> Result<(), ConfigError> {
                 .unwrap_or_else(|| "`kubeha rules` lists every rule".to_owned()),
         ),
     ))
+}
+
+/// A config file is one document with each key once: a second document or a repeated key
+/// would be ignored silently.
+fn one_document(
+    checker: &Checker<'_>,
+    loaded: &crate::source::LoadedFile,
+) -> Result<(), ConfigError> {
+    if let Some(second) = loaded.documents.get(1) {
+        return Err(checker.at(
+            crate::source::Span::new(second.spans.value.start, second.spans.value.start + 1),
+            "the config file has a second document".to_owned(),
+            "only one document is read",
+            Some("Merge the documents into one mapping".to_owned()),
+        ));
+    }
+    if let Some(dup) = loaded.documents.first().and_then(|d| d.duplicates.first()) {
+        return Err(checker.at(
+            dup.second,
+            format!("`{}` is set twice in the config file", dup.key),
+            "set again here",
+            Some("Keep one of them: the first would be ignored silently".to_owned()),
+        ));
+    }
+    Ok(())
 }
 
 struct Checker<'a> {

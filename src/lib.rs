@@ -250,17 +250,7 @@ pub fn parse_floor(inputs: &[Input]) -> (usize, usize) {
 fn read_file(input: &FileInput, limits: &Limits) -> Result<Vec<u8>, String> {
     match input {
         FileInput::Stdin { bytes, .. } => Ok(bytes.clone()),
-        FileInput::Disk { path, .. } => {
-            let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-            if meta.len() > limits.max_file_bytes as u64 {
-                return Err(format!(
-                    "file is {} bytes, more than the limit of {} bytes",
-                    meta.len(),
-                    limits.max_file_bytes
-                ));
-            }
-            std::fs::read(path).map_err(|e| e.to_string())
-        }
+        FileInput::Disk { path, .. } => discover::read_file_limited(path, limits.max_file_bytes),
     }
 }
 

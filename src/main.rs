@@ -2,7 +2,7 @@
 
 mod cli;
 
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -14,6 +14,8 @@ use kubeha::{Input, Severity, lint, suggest};
 use cli::{CheckArgs, Cli, Command, DebugCommand, FailOn, Format, ListFormat};
 
 const USAGE_ERROR: u8 = 2;
+/// A baseline larger than this is not one kubeha wrote.
+const MAX_BASELINE_BYTES: usize = 256 << 20;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -94,11 +96,12 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     let mut inputs = Vec::with_capacity(args.paths.len());
     for path in &args.paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .take(config.limits.max_file_bytes as u64 + 1)
-                .read_to_end(&mut bytes)?;
+            // Over the limit: keep one byte more than it, so the loader reports the size.
+            let limit = config.limits.max_file_bytes;
+            let bytes = match kubeha::discover::read_limited(io::stdin().lock(), limit)? {
+                Some(bytes) => bytes,
+                None => vec![b' '; limit.saturating_add(1)],
+            };
             inputs.push(Input::Stdin {
                 name: args.stdin_filename.clone(),
                 bytes,
@@ -127,29 +130,10 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     if let Some(path) = &args.write_baseline {
         return write_baseline(&report, path);
     }
-    if let Some(path) = &args.baseline {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => {
-                writeln!(
-                    io::stderr(),
-                    "kubeha: error: cannot read baseline {}: {e}",
-                    path.display()
-                )?;
-                return Ok(ExitCode::from(USAGE_ERROR));
-            }
-        };
-        match serde_json::from_str::<kubeha::baseline::Baseline>(&text) {
-            Ok(baseline) => report.baselined = baseline.filter(&mut report),
-            Err(e) => {
-                writeln!(
-                    io::stderr(),
-                    "kubeha: error: {} is not a kubeha baseline: {e}",
-                    path.display()
-                )?;
-                return Ok(ExitCode::from(USAGE_ERROR));
-            }
-        }
+    if let Some(path) = &args.baseline
+        && let Some(code) = apply_baseline(&mut report, path)?
+    {
+        return Ok(code);
     }
 
     let stdout = io::stdout();
@@ -186,6 +170,48 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--baseline`: drop the findings it has; `Some(exit code)` when it cannot be used.
+fn apply_baseline(
+    report: &mut kubeha::Report,
+    path: &std::path::Path,
+) -> io::Result<Option<ExitCode>> {
+    let text = match kubeha::discover::read_file_limited(path, MAX_BASELINE_BYTES)
+        .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
+    {
+        Ok(text) => text,
+        Err(e) => {
+            writeln!(
+                io::stderr(),
+                "kubeha: error: cannot read baseline {}: {e}",
+                path.display()
+            )?;
+            return Ok(Some(ExitCode::from(USAGE_ERROR)));
+        }
+    };
+    match serde_json::from_str::<kubeha::baseline::Baseline>(&text) {
+        Ok(baseline) if baseline.version != kubeha::baseline::VERSION => {
+            writeln!(
+                io::stderr(),
+                "kubeha: error: {} is a version {} baseline; this kubeha reads version {}: write it again with --write-baseline",
+                path.display(),
+                baseline.version,
+                kubeha::baseline::VERSION
+            )?;
+            return Ok(Some(ExitCode::from(USAGE_ERROR)));
+        }
+        Ok(baseline) => report.baselined = baseline.filter(report),
+        Err(e) => {
+            writeln!(
+                io::stderr(),
+                "kubeha: error: {} is not a kubeha baseline: {e}",
+                path.display()
+            )?;
+            return Ok(Some(ExitCode::from(USAGE_ERROR)));
+        }
+    }
+    Ok(None)
 }
 
 /// `--write-baseline`: record the run's findings, only when every input was read.

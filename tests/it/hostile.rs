@@ -489,3 +489,82 @@ fn output_files_never_replace_inputs_or_keep_partial_baselines() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn endless_inputs_are_read_to_their_limit_only() {
+    let dir = fresh_dir("endless");
+    write(&dir, "good.yaml", GOOD);
+    let kubeha = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kubeha"));
+        c.arg("check");
+        c
+    };
+    // An explicit path whose size stat cannot tell: read up to max-file-bytes, then a finding.
+    let (code, stdout, stderr) = run_bounded(
+        kubeha()
+            .args(["--no-config", "--format", "concise", "/dev/zero"])
+            .arg(dir.join("good.yaml")),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stdout.contains("/dev/zero:1:1: error[invalid-yaml]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("more than the limit"), "{stdout}");
+    assert!(stdout.contains("good.yaml:6:3"), "{stdout}");
+    for (flag, what) in [("--config", "config file"), ("--baseline", "baseline")] {
+        let (code, _, stderr) = run_bounded(
+            kubeha()
+                .args([flag, "/dev/zero"])
+                .arg(dir.join("good.yaml")),
+        );
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stderr.contains(what) && stderr.contains("limit"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn configs_baselines_and_line_endings_are_checked() {
+    let dir = fresh_dir("checked");
+    write(&dir, "good.yaml", GOOD);
+    write(
+        &dir,
+        "two.yaml",
+        "default-namespace: a\n---\ndefault-namespace: b\n",
+    );
+    write(
+        &dir,
+        "dup.yaml",
+        "default-namespace: a\ndefault-namespace: b\n",
+    );
+    write(&dir, "future.json", "{\"version\": 2, \"findings\": []}\n");
+    for (args, needle) in [
+        (["--config", "two.yaml"], "second document"),
+        (["--config", "dup.yaml"], "set twice"),
+        (["--baseline", "future.json"], "version 2 baseline"),
+    ] {
+        let (code, _, stderr) = run_bounded(
+            Command::new(env!("CARGO_BIN_EXE_kubeha"))
+                .current_dir(&dir)
+                .arg("check")
+                .args(args)
+                .arg("good.yaml"),
+        );
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains(needle), "{needle}: {stderr}");
+    }
+    // Classic Mac line endings: the parser breaks lines at CR, so must the line index.
+    write(&dir, "mac.yaml", GOOD.replace('\n', "\r"));
+    let (_, stdout, _) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "concise"])
+            .arg(dir.join("mac.yaml")),
+    );
+    assert!(
+        stdout.contains("mac.yaml:6:3: warning[single-replica]"),
+        "{stdout}"
+    );
+}
