@@ -566,6 +566,8 @@ struct Anchored {
     value: Value,
     spans: SpanNode,
     nodes: usize,
+    /// Nesting levels of the anchored node (0 for a scalar): an alias adds them where it is used.
+    height: usize,
 }
 
 struct Builder<'l> {
@@ -578,6 +580,8 @@ struct Builder<'l> {
     keys: Vec<PendingKey>,
     /// Node count at each open frame's start, to size anchored subtrees.
     counts: Vec<usize>,
+    /// Per open frame: the greatest height of its finished children.
+    heights: Vec<usize>,
     anchors: HashMap<usize, Anchored>,
     nodes: usize,
     alias_nodes: usize,
@@ -601,6 +605,7 @@ impl<'l> Builder<'l> {
             spans: Vec::new(),
             keys: Vec::new(),
             counts: Vec::new(),
+            heights: Vec::new(),
             anchors: HashMap::new(),
             nodes: 0,
             alias_nodes: 0,
@@ -739,6 +744,7 @@ impl<'l> Builder<'l> {
             ));
         }
         self.counts.push(self.nodes);
+        self.heights.push(0);
         self.nodes += 1;
         Ok(())
     }
@@ -748,6 +754,7 @@ impl<'l> Builder<'l> {
         self.skipped = false;
         self.alias_nodes = 0;
         self.nodes = 0;
+        self.heights.clear();
         let duplicates = std::mem::take(&mut self.duplicates);
         self.values.clear();
         self.spans.clear();
@@ -800,6 +807,7 @@ impl<'l> Builder<'l> {
                         value: Value::String(text_of_key(self.stack.last())),
                         spans: SpanNode::leaf(span, 0),
                         nodes: 1,
+                        height: 0,
                     },
                 );
             }
@@ -825,6 +833,7 @@ impl<'l> Builder<'l> {
                     value: value.clone(),
                     spans: node.clone(),
                     nodes: 1,
+                    height: 0,
                 },
             );
         }
@@ -847,6 +856,21 @@ impl<'l> Builder<'l> {
                     self.limits.max_alias_nodes
                 ),
             ));
+        }
+        // An alias copies its anchor's whole tree: a chain of them must not nest deeper than
+        // the limit the parser enforces on written collections.
+        if self.stack.len() + anchored.height > self.limits.max_depth {
+            return Err(Self::error(
+                span,
+                format!(
+                    "aliases nest deeper than the limit of {} levels",
+                    self.limits.max_depth
+                ),
+            ));
+        }
+        let height = anchored.height;
+        if let Some(h) = self.heights.last_mut() {
+            *h = (*h).max(height);
         }
         let value = anchored.value.clone();
         let mut spans = anchored.spans.clone();
@@ -879,6 +903,10 @@ impl<'l> Builder<'l> {
             return Ok(None);
         };
         let started = self.counts.pop().unwrap_or(0);
+        let height = self.heights.pop().unwrap_or(0) + 1;
+        if let Some(h) = self.heights.last_mut() {
+            *h = (*h).max(height);
+        }
         let (value, node, anchor) = match frame {
             Frame::Seq {
                 base,
@@ -938,6 +966,7 @@ impl<'l> Builder<'l> {
                     value: value.clone(),
                     spans: node.clone(),
                     nodes: self.nodes.saturating_sub(started),
+                    height,
                 },
             );
         }
@@ -1229,6 +1258,30 @@ mod tests {
             "{}",
             f.errors[0].message
         );
+    }
+
+    #[test]
+    fn alias_chains_count_towards_the_depth_limit() {
+        // Each level aliases the previous one inside 50 more brackets: 50 levels written,
+        // 250 reached through the aliases.
+        let open = "[".repeat(50);
+        let close = "]".repeat(50);
+        let text: String = std::iter::once(format!("l0: &l0 {open}x{close}\n"))
+            .chain((1..5).map(|i| format!("l{i}: &l{i} {open}*l{}{close}\n", i - 1)))
+            .collect();
+        let limits = Limits {
+            max_depth: 200,
+            ..Limits::default()
+        };
+        let f = load_str(&text, &LineIndex::new(&text), &limits);
+        assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
+        assert!(
+            f.errors[0].message.contains("aliases nest deeper"),
+            "{}",
+            f.errors[0].message
+        );
+        let f = load_str(&text, &LineIndex::new(&text), &Limits::default());
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
     }
 
     #[test]
