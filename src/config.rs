@@ -521,16 +521,24 @@ fn parse_limits(
                 ));
             }
         };
+        // Ceilings: deeper trees overflow the stack in decoding and teardown (8000 levels
+        // did on the 8 MiB worker stacks, 2000 did not), and spans are u32 byte offsets.
+        let ceiling: u64 = match key.as_str() {
+            "max-depth" => 1024,
+            "max-file-bytes" | "max-scalar-bytes" => 1 << 30,
+            "max-alias-nodes" => 100_000_000,
+            _ => 10_000_000,
+        };
         *slot = v
             .as_u64()
-            .filter(|&n| n > 0)
+            .filter(|&n| n > 0 && n <= ceiling)
             .and_then(|n| usize::try_from(n).ok())
             .ok_or_else(|| {
                 checker.error(
                     doc,
                     &key_at,
-                    &format!("`{key}` must be a positive integer"),
-                    "expected a positive integer",
+                    &format!("`{key}` must be a positive integer of at most {ceiling}"),
+                    "expected a positive integer within the ceiling",
                     None,
                 )
             })?;

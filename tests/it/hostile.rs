@@ -540,11 +540,13 @@ fn configs_baselines_and_line_endings_are_checked() {
         "dup.yaml",
         "default-namespace: a\ndefault-namespace: b\n",
     );
+    write(&dir, "deep.yaml", "limits: {max-depth: 100000}\n");
     write(&dir, "future.json", "{\"version\": 2, \"findings\": []}\n");
     for (args, needle) in [
         (["--config", "two.yaml"], "second document"),
         (["--config", "dup.yaml"], "set twice"),
         (["--baseline", "future.json"], "version 2 baseline"),
+        (["--config", "deep.yaml"], "at most 1024"),
     ] {
         let (code, _, stderr) = run_bounded(
             Command::new(env!("CARGO_BIN_EXE_kubeha"))
