@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::Report;
 use crate::render::file_name;
 
+/// The baseline format this kubeha writes and reads.
+pub const VERSION: u32 = 1;
+
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Baseline {
     pub version: u32,
@@ -31,7 +34,7 @@ pub struct Entry {
 impl Baseline {
     pub fn of(report: &Report) -> Self {
         Self {
-            version: 1,
+            version: VERSION,
             findings: report
                 .findings
                 .iter()

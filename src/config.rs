@@ -15,6 +15,9 @@ use crate::suggest;
 
 pub const FILE_NAMES: &[&str] = &[".kubeha.yaml", ".kubeha.yml"];
 
+/// A config file larger than this is not a config file.
+const MAX_CONFIG_BYTES: usize = 1 << 20;
+
 /// The newest Kubernetes version of the k8s-openapi feature in use (`v1_37`).
 pub const LATEST_KUBERNETES: (u32, u32) = (1, 37);
 
@@ -248,12 +251,14 @@ impl Config {
     }
 
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            ConfigError::plain(
-                format!("cannot read config file `{}`: {e}", path.display()),
-                None,
-            )
-        })?;
+        let text = crate::discover::read_file_limited(path, MAX_CONFIG_BYTES)
+            .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
+            .map_err(|e| {
+                ConfigError::plain(
+                    format!("cannot read config file `{}`: {e}", path.display()),
+                    None,
+                )
+            })?;
         let cwd = crate::discover::current_dir();
         let abs = crate::discover::absolute(path, &cwd);
         let base = abs.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -288,6 +293,7 @@ impl Config {
         let Some(doc) = loaded.documents.first() else {
             return Ok(config);
         };
+        one_document(&checker, &loaded)?;
         let Value::Object(root) = &doc.root else {
             return Err(checker.error(
                 doc,
@@ -597,16 +603,24 @@ fn parse_limits(
                 ));
             }
         };
+        // Ceilings: deeper trees overflow the stack in decoding and teardown (8000 levels
+        // did on the 8 MiB worker stacks, 2000 did not), and spans are u32 byte offsets.
+        let ceiling: u64 = match key.as_str() {
+            "max-depth" => 1024,
+            "max-file-bytes" | "max-scalar-bytes" => 1 << 30,
+            "max-alias-nodes" => 100_000_000,
+            _ => 10_000_000,
+        };
         *slot = v
             .as_u64()
-            .filter(|&n| n > 0)
+            .filter(|&n| n > 0 && n <= ceiling)
             .and_then(|n| usize::try_from(n).ok())
             .ok_or_else(|| {
                 checker.error(
                     doc,
                     &key_at,
-                    &format!("`{key}` must be a positive integer"),
-                    "expected a positive integer",
+                    &format!("`{key}` must be a positive integer of at most {ceiling}"),
+                    "expected a positive integer within the ceiling",
                     None,
                 )
             })?;
@@ -856,6 +870,31 @@ fn check_rule_name(name: &str) -> Result<(), ConfigError> {
                 .unwrap_or_else(|| "`kubeha rules` lists every rule".to_owned()),
         ),
     ))
+}
+
+/// A config file is one document with each key once: a second document or a repeated key
+/// would be ignored silently.
+fn one_document(
+    checker: &Checker<'_>,
+    loaded: &crate::source::LoadedFile,
+) -> Result<(), ConfigError> {
+    if let Some(second) = loaded.documents.get(1) {
+        return Err(checker.at(
+            crate::source::Span::new(second.spans.value.start, second.spans.value.start + 1),
+            "the config file has a second document".to_owned(),
+            "only one document is read",
+            Some("Merge the documents into one mapping".to_owned()),
+        ));
+    }
+    if let Some(dup) = loaded.documents.first().and_then(|d| d.duplicates.first()) {
+        return Err(checker.at(
+            dup.second,
+            format!("`{}` is set twice in the config file", dup.key),
+            "set again here",
+            Some("Keep one of them: the first would be ignored silently".to_owned()),
+        ));
+    }
+    Ok(())
 }
 
 struct Checker<'a> {

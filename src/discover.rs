@@ -207,6 +207,35 @@ pub fn display_name(abs: &Path, cwd: &Path) -> String {
     }
 }
 
+/// Reads at most `limit` bytes; `Ok(None)` when there is more. Every input goes through
+/// here (files, stdin, the config file, the baseline): a path whose size `stat` cannot tell
+/// (`/dev/zero`, a pipe, procfs) must not be read without end.
+pub fn read_limited(reader: impl std::io::Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    reader
+        .take((limit as u64).saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= limit).then_some(bytes))
+}
+
+/// [`read_limited`] on a file, with the errors as messages.
+pub fn read_file_limited(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    if let Ok(meta) = file.metadata()
+        && meta.is_file()
+        && meta.len() > limit as u64
+    {
+        return Err(format!(
+            "file is {} bytes, more than the limit of {limit} bytes",
+            meta.len()
+        ));
+    }
+    read_limited(file, limit)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("file is more than the limit of {limit} bytes"))
+}
+
 fn is_yaml(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())

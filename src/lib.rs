@@ -143,6 +143,8 @@ struct LoadedFile {
     error: Option<InputError>,
     /// Walked, and none of its documents is a Kubernetes object: not linted.
     not_manifest: bool,
+    /// Where its `# kubeha:` comments are.
+    directives: Vec<u32>,
 }
 
 /// Lints `inputs` with `config`: the whole pipeline, no output.
@@ -171,6 +173,7 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
     let mut objects = Vec::new();
     let mut problems = LoadProblems::default();
     let mut origins = std::collections::HashMap::new();
+    let mut comments = Vec::with_capacity(files.len());
     for (i, (file, input)) in loaded.into_iter().zip(&files).enumerate() {
         if file.not_manifest {
             skipped.push(Skipped {
@@ -179,6 +182,7 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
             });
         }
         report.files.push(file.source);
+        comments.push(file.directives);
         // A skipped file is kept (file indices stay put) but, like context, not reported on.
         report.context.push(input.is_context() || file.not_manifest);
         origins.extend(file.origins.into_iter().map(|(doc, name)| ((i, doc), name)));
@@ -232,6 +236,7 @@ fn lint_in_pool(inputs: &[Input], config: &Config) -> Report {
             config,
             rules_run: &report.rules_run,
             partial: is_partial(inputs),
+            comments: &comments,
         },
     );
     findings.extend(outcome.unused);
@@ -455,17 +460,7 @@ pub fn parse_floor(inputs: &[Input]) -> (usize, usize) {
 fn read_file(input: &FileInput, limits: &Limits) -> Result<Vec<u8>, String> {
     match input {
         FileInput::Stdin { bytes, .. } => Ok(bytes.clone()),
-        FileInput::Disk { path, .. } => {
-            let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-            if meta.len() > limits.max_file_bytes as u64 {
-                return Err(format!(
-                    "file is {} bytes, more than the limit of {} bytes",
-                    meta.len(),
-                    limits.max_file_bytes
-                ));
-            }
-            std::fs::read(path).map_err(|e| e.to_string())
-        }
+        FileInput::Disk { path, .. } => discover::read_file_limited(path, limits.max_file_bytes),
     }
 }
 
@@ -492,6 +487,10 @@ fn largest_first<T: Send>(
     done.into_iter().map(|(_, t)| t).collect()
 }
 
+#[allow(
+    clippy::too_many_lines,
+    reason = "one linear pass: read, decode UTF-8, parse, skip non-manifests, build objects"
+)]
 fn load_file(
     file: usize,
     input: &FileInput,
@@ -519,6 +518,7 @@ fn load_file(
                 documents: 0,
                 error: None,
                 not_manifest: false,
+                directives: Vec::new(),
             };
         }
         Err(message) => {
@@ -533,6 +533,7 @@ fn load_file(
                     message,
                 }),
                 not_manifest: false,
+                directives: Vec::new(),
             };
         }
     };
@@ -560,6 +561,7 @@ fn load_file(
                 documents: 1,
                 error: None,
                 not_manifest: false,
+                directives: Vec::new(),
             };
         }
     };
@@ -574,6 +576,7 @@ fn load_file(
             documents: 0,
             error: None,
             not_manifest: true,
+            directives: Vec::new(),
         };
     }
     let documents = loaded.documents.len() + loaded.errors.len();
@@ -594,6 +597,7 @@ fn load_file(
         documents,
         error: None,
         not_manifest: false,
+        directives: loaded.directives,
     }
 }
 

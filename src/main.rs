@@ -2,7 +2,7 @@
 
 mod cli;
 
-use std::io::{self, BufWriter, IsTerminal, Read, Write};
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -14,6 +14,8 @@ use kubeha::{Input, Severity, lint, suggest};
 use cli::{CheckArgs, Cli, Command, DebugCommand, FailOn, Format, ListFormat};
 
 const USAGE_ERROR: u8 = 2;
+/// A baseline larger than this is not one kubeha wrote.
+const MAX_BASELINE_BYTES: usize = 256 << 20;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -61,16 +63,17 @@ fn use_color(choice: cli::Color) -> bool {
 }
 
 fn report_config_error(e: &ConfigError) -> ExitCode {
-    let theme = if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
-    };
-    let mut out = String::new();
-    let handler = miette::GraphicalReportHandler::new_themed(theme).with_links(false);
-    if handler.render_report(&mut out, e).is_err() {
-        out = e.to_string();
-    }
+    let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let file = kubeha::source::SourceFile::new(
+        e.source_code.name().to_owned(),
+        e.source_code.inner().clone(),
+    );
+    let span = e.span.map(|s| {
+        let start = u32::try_from(s.offset()).unwrap_or(u32::MAX);
+        let end = u32::try_from(s.offset() + s.len()).unwrap_or(u32::MAX);
+        (kubeha::source::Span::new(start, end), e.label.as_str())
+    });
+    let out = render::human_error(&file, &e.message, span, e.help.as_deref(), color);
     let _ = writeln!(io::stderr(), "{out}");
     ExitCode::from(USAGE_ERROR)
 }
@@ -154,11 +157,12 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     let mut inputs = Vec::with_capacity(args.paths.len());
     for path in &args.paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .take(config.limits.max_file_bytes as u64 + 1)
-                .read_to_end(&mut bytes)?;
+            // Over the limit: keep one byte more than it, so the loader reports the size.
+            let limit = config.limits.max_file_bytes;
+            let bytes = match kubeha::discover::read_limited(io::stdin().lock(), limit)? {
+                Some(bytes) => bytes,
+                None => vec![b' '; limit.saturating_add(1)],
+            };
             inputs.push(Input::Stdin {
                 name: args
                     .stdin_filename
@@ -175,44 +179,27 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     // once, where dropping it (every file's text, every finding) would be a serial tail.
     let mut config = config;
     config.threads = args.threads.unwrap_or(0);
-    let mut report = std::mem::ManuallyDrop::new(lint(&inputs, &config));
-    if let Some(path) = &args.write_baseline {
-        let baseline = kubeha::baseline::Baseline::of(&report);
-        let json = serde_json::to_string_pretty(&baseline).map_err(io::Error::other)?;
-        std::fs::write(path, json + "\n").map_err(|e| {
-            io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-        })?;
+    if let Some(target) = args
+        .output
+        .iter()
+        .chain(&args.write_baseline)
+        .find(|t| is_input(t, &args.paths))
+    {
         writeln!(
             io::stderr(),
-            "kubeha: recorded {} in {}",
-            kubeha::rules::plural(baseline.findings.len(), "finding", "findings"),
-            path.display()
+            "kubeha: error: refusing to write {}: it is one of the inputs",
+            target.display()
         )?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(ExitCode::from(USAGE_ERROR));
     }
-    if let Some(path) = &args.baseline {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(e) => {
-                writeln!(
-                    io::stderr(),
-                    "kubeha: error: cannot read baseline {}: {e}",
-                    path.display()
-                )?;
-                return Ok(ExitCode::from(USAGE_ERROR));
-            }
-        };
-        match serde_json::from_str::<kubeha::baseline::Baseline>(&text) {
-            Ok(baseline) => report.baselined = baseline.filter(&mut report),
-            Err(e) => {
-                writeln!(
-                    io::stderr(),
-                    "kubeha: error: {} is not a kubeha baseline: {e}",
-                    path.display()
-                )?;
-                return Ok(ExitCode::from(USAGE_ERROR));
-            }
-        }
+    let mut report = std::mem::ManuallyDrop::new(lint(&inputs, &config));
+    if let Some(path) = &args.write_baseline {
+        return write_baseline(&report, path);
+    }
+    if let Some(path) = &args.baseline
+        && let Some(code) = apply_baseline(&mut report, path)?
+    {
+        return Ok(code);
     }
 
     print_report(&report, args)?;
@@ -240,6 +227,119 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     })
 }
 
+/// `--baseline`: drop the findings it has; `Some(exit code)` when it cannot be used.
+fn apply_baseline(
+    report: &mut kubeha::Report,
+    path: &std::path::Path,
+) -> io::Result<Option<ExitCode>> {
+    let text = match kubeha::discover::read_file_limited(path, MAX_BASELINE_BYTES)
+        .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
+    {
+        Ok(text) => text,
+        Err(e) => {
+            writeln!(
+                io::stderr(),
+                "kubeha: error: cannot read baseline {}: {e}",
+                path.display()
+            )?;
+            return Ok(Some(ExitCode::from(USAGE_ERROR)));
+        }
+    };
+    match serde_json::from_str::<kubeha::baseline::Baseline>(&text) {
+        Ok(baseline) if baseline.version != kubeha::baseline::VERSION => {
+            writeln!(
+                io::stderr(),
+                "kubeha: error: {} is a version {} baseline; this kubeha reads version {}: write it again with --write-baseline",
+                path.display(),
+                baseline.version,
+                kubeha::baseline::VERSION
+            )?;
+            return Ok(Some(ExitCode::from(USAGE_ERROR)));
+        }
+        Ok(baseline) => report.baselined = baseline.filter(report),
+        Err(e) => {
+            writeln!(
+                io::stderr(),
+                "kubeha: error: {} is not a kubeha baseline: {e}",
+                path.display()
+            )?;
+            return Ok(Some(ExitCode::from(USAGE_ERROR)));
+        }
+    }
+    Ok(None)
+}
+
+/// `--write-baseline`: record the run's findings, only when every input was read.
+fn write_baseline(report: &kubeha::Report, path: &std::path::Path) -> io::Result<ExitCode> {
+    if !report.input_errors.is_empty() {
+        // A baseline of a partial run would hide the unread files' findings later.
+        for e in &report.input_errors {
+            writeln!(io::stderr(), "kubeha: error: {}: {}", e.path, e.message)?;
+        }
+        writeln!(
+            io::stderr(),
+            "kubeha: error: baseline not written: some inputs could not be read"
+        )?;
+        return Ok(ExitCode::from(USAGE_ERROR));
+    }
+    let baseline = kubeha::baseline::Baseline::of(report);
+    let json = serde_json::to_string_pretty(&baseline).map_err(io::Error::other)?;
+    write_atomically(path, |out| out.write_all((json + "\n").as_bytes()))?;
+    writeln!(
+        io::stderr(),
+        "kubeha: recorded {} in {}",
+        kubeha::rules::plural(baseline.findings.len(), "finding", "findings"),
+        path.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `target` names the same file as one of the inputs.
+fn is_input(target: &std::path::Path, inputs: &[std::path::PathBuf]) -> bool {
+    let Ok(target) = std::fs::canonicalize(target) else {
+        return false;
+    };
+    inputs
+        .iter()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .any(|p| p == target)
+}
+
+/// Writes `path` through a temporary file in the same directory, renamed over it at the end:
+/// a full disk or a failed render leaves the previous file (a baseline, a report) intact.
+/// Every error names the file.
+fn write_atomically(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let named =
+        |e: io::Error| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()));
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path.file_name().map_or_else(
+        || std::ffi::OsString::from("kubeha-output"),
+        std::ffi::OsStr::to_os_string,
+    );
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(&name);
+    tmp_name.push(format!(".kubeha-{}.tmp", std::process::id()));
+    let tmp = dir.join(tmp_name);
+    let result = (|| {
+        let file = std::fs::File::create(&tmp)?;
+        let mut out = BufWriter::new(file);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(named)
+}
+
 /// The report in `--format` (to `--output`, with human output on stdout). A closed stdout
 /// is not an error: the exit code still follows the findings.
 fn print_report(report: &kubeha::Report, args: &CheckArgs) -> io::Result<()> {
@@ -247,12 +347,7 @@ fn print_report(report: &kubeha::Report, args: &CheckArgs) -> io::Result<()> {
     let mut out = BufWriter::new(stdout.lock());
     let printed = match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| {
-                io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display()))
-            })?;
-            let mut file = BufWriter::new(file);
-            render_to(report, args.format, args, &mut file)?;
-            file.flush()?;
+            write_atomically(path, |file| render_to(report, args.format, args, file))?;
             render_to(report, Format::Human, args, &mut out)
         }
         None if args.statistics => render::statistics(report, &mut out),

@@ -99,6 +99,8 @@ struct Suppression {
     file: usize,
     span: Span,
     what: String,
+    /// A `# kubeha:` comment that is not a directive: why, and its text.
+    malformed: Option<(&'static str, String)>,
     used: bool,
 }
 
@@ -187,63 +189,112 @@ fn annotation_suppressions(
                 file: o.file,
                 span: resolve(&o.raw, &o.spans, &path, text).0,
                 what: format!("annotation `{key}`"),
+                malformed: None,
                 used: false,
             });
         }
     }
 }
 
-/// `# kubeha: ignore[rule-a, rule-b] reason` and `# kubeha: ignore-file[rule] reason`.
-fn comment_suppressions(file: usize, source: &SourceFile, out: &mut Vec<Suppression>) {
-    const MARK: &str = "# kubeha:";
-    if !source.text.contains(MARK) {
-        return;
+/// A directive comment read: what it suppresses, or why it is not a directive.
+enum Directive<'t> {
+    Ignore {
+        whole_file: bool,
+        rules: Option<Vec<String>>,
+        reason: &'t str,
+    },
+    Malformed(&'static str),
+}
+
+/// Reads the text after `# kubeha:`: exactly `ignore` or `ignore-file`, then `[rules]`, a
+/// blank or the end of the comment; then the reason.
+fn parse_directive(directive: &str) -> Directive<'_> {
+    let word_end = |rest: &str| rest.is_empty() || rest.starts_with(['[', ' ', '\t']);
+    let (whole_file, rest) = match directive.strip_prefix("ignore-file") {
+        Some(rest) if word_end(rest) => (true, rest),
+        _ => match directive.strip_prefix("ignore") {
+            Some(rest) if word_end(rest) => (false, rest),
+            _ => return Directive::Malformed("expected `ignore` or `ignore-file`"),
+        },
+    };
+    let rest = rest.trim_start();
+    let Some(inner) = rest.strip_prefix('[') else {
+        return Directive::Ignore {
+            whole_file,
+            rules: None,
+            reason: rest.trim(),
+        };
+    };
+    let Some((list, reason)) = inner.split_once(']') else {
+        return Directive::Malformed("the rule list has no closing `]`");
+    };
+    let rules: Vec<String> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if rules.is_empty() {
+        return Directive::Malformed("the rule list `[]` names no rule");
     }
-    let mut offset = 0usize;
-    for (n, line) in source.text.split_inclusive('\n').enumerate() {
-        let start = offset;
-        offset += line.len();
-        let Some(at) = line.find(MARK) else { continue };
-        let directive = line.get(at + MARK.len()..).unwrap_or("").trim();
-        let (whole_file, rest) = if let Some(rest) = directive.strip_prefix("ignore-file") {
-            (true, rest)
-        } else if let Some(rest) = directive.strip_prefix("ignore") {
-            (false, rest)
-        } else {
-            continue;
+    Directive::Ignore {
+        whole_file,
+        rules: Some(rules),
+        reason: reason.trim(),
+    }
+}
+
+/// `# kubeha: ignore[rule-a, rule-b] reason` and `# kubeha: ignore-file[rule] reason`, read
+/// only from real YAML comments (`comments`: where the loader found them).
+fn comment_suppressions(
+    file: usize,
+    source: &SourceFile,
+    comments: &[u32],
+    out: &mut Vec<Suppression>,
+) {
+    let text = source.text.as_str();
+    for &at in comments {
+        let line = source.lines.line_of(at);
+        let line_start = source.lines.line_start(line);
+        let end = source.lines.content_end(text, line);
+        let comment = text.get(at as usize..end as usize).unwrap_or("");
+        let directive = comment
+            .trim_start_matches('#')
+            .trim_start_matches([' ', '\t'])
+            .strip_prefix(crate::source::DIRECTIVE)
+            .unwrap_or("")
+            .trim();
+        let span = Span::new(at, at + comment.trim_end().len() as u32);
+        let (whole_file, rules, reason, malformed) = match parse_directive(directive) {
+            Directive::Ignore {
+                whole_file,
+                rules,
+                reason,
+            } => (whole_file, rules, reason, None),
+            // Suppresses nothing, and says so (see `unused_finding`).
+            Directive::Malformed(why) => (false, Some(Vec::new()), "", Some(why)),
         };
-        let (rules, reason) = match rest.trim_start().strip_prefix('[') {
-            Some(inner) => {
-                let (list, reason) = inner.split_once(']').unwrap_or((inner, ""));
-                let rules = list
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_owned)
-                    .collect();
-                (Some(rules), reason.trim())
-            }
-            None => (None, rest.trim()),
-        };
-        let own_line = line.get(..at).is_none_or(|before| before.trim().is_empty());
+        let own_line = text
+            .get(line_start as usize..at as usize)
+            .is_none_or(|before| before.trim().is_empty());
         let target = if whole_file {
             Target::File(file)
         } else {
             // On a line of its own it covers the next line; trailing, its own line.
             Target::Line {
                 file,
-                line: if own_line { n + 2 } else { n + 1 },
+                line: if own_line { line + 2 } else { line + 1 },
             }
         };
-        let end = start + line.trim_end().len();
         out.push(Suppression {
             rules,
             reason: reason.to_owned(),
-            needs_reason: true,
+            needs_reason: malformed.is_none(),
             target,
             file,
-            span: Span::new((start + at) as u32, end as u32),
+            span,
             what: "comment".to_owned(),
+            malformed: malformed.map(|why| (why, comment.trim_end().to_owned())),
             used: false,
         });
     }
@@ -262,11 +313,13 @@ pub struct Run<'a> {
     /// Only part of the tree is reported on (named files, stdin, `--context`): a config
     /// `ignore:` entry may match files that were not reported, so it cannot be called unused.
     pub partial: bool,
+    /// Per file: where its `# kubeha:` comments are (see [`crate::source::LoadedFile`]).
+    pub comments: &'a [Vec<u32>],
 }
 
 /// Removes suppressed findings; returns unused suppressions and missing-reason warnings.
 pub fn apply(findings: &mut Vec<Finding>, run: &Run<'_>) -> Outcome {
-    let mut suppressions = collect(run.objects, run.files, run.config_file, run.config);
+    let mut suppressions = collect(run);
     if suppressions.is_empty() {
         return Outcome {
             unused: Vec::new(),
@@ -283,19 +336,23 @@ pub fn apply(findings: &mut Vec<Finding>, run: &Run<'_>) -> Outcome {
     report(&suppressions, run)
 }
 
-fn collect(
-    objects: &[Object],
-    files: &[Arc<SourceFile>],
-    config_file: Option<usize>,
-    config: &Config,
-) -> Vec<Suppression> {
+fn collect(run: &Run<'_>) -> Vec<Suppression> {
+    let Run {
+        objects,
+        files,
+        config_file,
+        config,
+        comments,
+        ..
+    } = *run;
     let mut suppressions = Vec::new();
     for (i, o) in objects.iter().enumerate() {
         annotation_suppressions(i, o, files, &mut suppressions);
     }
     for (i, f) in files.iter().enumerate() {
         if Some(i) != config_file {
-            comment_suppressions(i, f, &mut suppressions);
+            let found = comments.get(i).map_or(&[][..], Vec::as_slice);
+            comment_suppressions(i, f, found, &mut suppressions);
         }
     }
     for (i, entry) in config.ignores.iter().enumerate() {
@@ -307,6 +364,7 @@ fn collect(
             file: config_file.unwrap_or(usize::MAX),
             span: entry.span,
             what: "config `ignore` entry".to_owned(),
+            malformed: None,
             used: false,
         });
     }
@@ -391,6 +449,7 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
         config,
         rules_run,
         partial,
+        ..
     } = *run;
     let mut outcome = Outcome {
         unused: Vec::new(),
@@ -417,7 +476,7 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
         };
         // A peer's annotation (kube-linter, kube-score, Polaris) is that tool's business: kubeha
         // having no finding there does not make it unused.
-        let peer = !s.needs_reason;
+        let peer = !s.needs_reason && s.malformed.is_none();
         let partial_config = partial && matches!(s.target, Target::Config(_));
         if s.used || s.file == usize::MAX || in_context || peer || partial_config {
             continue;
@@ -443,7 +502,8 @@ fn unused_finding(
         .flatten()
         .filter(|r| crate::rules::find(r).is_none())
         .collect();
-    let relevant = !unknown.is_empty()
+    let relevant = s.malformed.is_some()
+        || !unknown.is_empty()
         || match &s.rules {
             None => !rules_run.is_empty(),
             Some(r) => r.iter().any(|r| rules_run.contains(&r.as_str())),
@@ -451,7 +511,15 @@ fn unused_finding(
     if !relevant {
         return None;
     }
-    let (message, help) = if let Some(bad) = unknown.first() {
+    let (message, help) = if let Some((why, text)) = &s.malformed {
+        let shown: String = text.chars().take(80).collect();
+        (
+            format!(
+                "comment `{shown}` is not a kubeha directive: {why}; it suppresses nothing"
+            ),
+            "Write `# kubeha: ignore[rule, …] reason` (this line or the next) or `# kubeha: ignore-file[rule, …] reason`".to_owned(),
+        )
+    } else if let Some(bad) = unknown.first() {
         (
             format!("{} names no rule `{bad}`", s.what),
             crate::suggest::hint(bad, crate::rules::names())

@@ -1,22 +1,31 @@
 //! `path:line:col: severity[rule] message`, one finding per line (editors, grep, quickfix).
+//! Control characters from manifests are escaped: a name cannot forge a line or drive the
+//! terminal.
 
 use std::io::{self, Write};
 
-use super::{file_name, has_lines, range, template};
+use super::{escape_controls, file_name, has_lines, range, template};
 use crate::Report;
 
 pub fn concise(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for f in &report.findings {
         let (start, _) = range(report, f);
+        let name = escape_controls(file_name(report, f));
         let at = if has_lines(report, f) {
-            format!("{}:{}:{}", file_name(report, f), start.line, start.column)
+            format!("{name}:{}:{}", start.line, start.column)
         } else {
-            file_name(report, f).to_owned()
+            name.into_owned()
         };
         let from = template(report, f)
-            .map(|t| format!(" (from template {t})"))
+            .map(|t| format!(" (from template {})", escape_controls(t)))
             .unwrap_or_default();
-        writeln!(out, "{at}: {}[{}] {}{from}", f.severity, f.rule, f.message)?;
+        writeln!(
+            out,
+            "{at}: {}[{}] {}{from}",
+            f.severity,
+            f.rule,
+            escape_controls(&f.message)
+        )?;
     }
     Ok(())
 }

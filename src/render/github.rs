@@ -6,11 +6,22 @@ use super::{file_name, has_lines, range, template};
 use crate::Report;
 use crate::finding::Severity;
 
-/// Workflow-command data escaping.
+/// Workflow-command data escaping; other control characters are shown escaped, not sent to
+/// the runner's log raw.
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if super::is_unsafe_char(c) => {
+                out.push_str(&super::escape_controls(c.encode_utf8(&mut [0; 4])));
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Workflow-command property escaping (also `:` and `,`).

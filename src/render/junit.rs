@@ -8,6 +8,10 @@ use super::{file_name, has_lines, range, template};
 use crate::Report;
 use crate::finding::Finding;
 
+/// XML text and attribute escaping. Line breaks and tabs are written as character
+/// references so attribute values keep them (a parser normalises raw ones to spaces); the
+/// characters XML 1.0 forbids even escaped (most C0 controls, U+FFFE, U+FFFF) are shown as
+/// `\u{..}` text; other terminal controls are escaped the same way.
 fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -17,8 +21,15 @@ fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // XML 1.0 forbids most control characters, even escaped.
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => out.push(' '),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            '\u{fffe}' | '\u{ffff}' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c if super::is_unsafe_char(c) => {
+                out.push_str(&super::escape_controls(c.encode_utf8(&mut [0; 4])));
+            }
             c => out.push(c),
         }
     }

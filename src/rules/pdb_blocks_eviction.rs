@@ -19,16 +19,25 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/pdb-blocks-eviction.md"),
 };
 
-/// `"25%"` → 25.
+/// `"25%"` → 25. Only what the API server accepts as a budget or rollout percentage counts
+/// (`IsValidPercent`: digits then `%`, and `IsNotMoreThan100Percent`); `-10%`, `abc%`,
+/// `50.5%`, ` 5%` or `150%` are rejected objects, so no rule reasons about them, and no
+/// crafted value can overflow the arithmetic done with the result.
 pub(crate) fn percent(s: &str) -> Option<i64> {
-    s.strip_suffix('%')?.trim().parse().ok()
+    let digits = s.strip_suffix('%')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|p| (0..=100).contains(p))
 }
 
 /// A PDB count or percentage against `total` pods; percentages round up (disruption controller).
 pub(crate) fn pdb_pods(value: &IntOrString, total: i64) -> Option<i64> {
     match value {
         IntOrString::Int(n) => Some(i64::from(*n)),
-        IntOrString::String(s) => percent(s).map(|p| (p * total + 99).div_euclid(100)),
+        IntOrString::String(s) => percent(s)
+            .and_then(|p| p.checked_mul(total))
+            .map(|n| n.saturating_add(99).div_euclid(100)),
     }
 }
 
@@ -194,5 +203,19 @@ mod tests {
         assert_eq!(pdb_pods(&p("100%"), 7), Some(7));
         assert_eq!(pdb_pods(&IntOrString::Int(2), 7), Some(2));
         assert_eq!(pdb_pods(&p("abc"), 3), None);
+        // Strings the API server rejects are no percentage, whatever their digits.
+        for bad in [
+            "-10%",
+            "abc%",
+            "50.5%",
+            "150%",
+            " 5%",
+            "+5%",
+            "%",
+            "99999999999999999999%",
+        ] {
+            assert_eq!(pdb_pods(&p(bad), 3), None, "{bad}");
+        }
+        assert_eq!(pdb_pods(&p("100%"), i64::MAX), None, "no overflow");
     }
 }

@@ -72,7 +72,9 @@ impl Rule for UnsafeRolloutStrategy {
             // A rolling update's maxUnavailable percentage rounds down.
             let down = match max {
                 IntOrString::Int(n) => Some(i64::from(*n)),
-                IntOrString::String(s) => percent(s).map(|p| (p * count).div_euclid(100)),
+                IntOrString::String(s) => percent(s)
+                    .and_then(|p| p.checked_mul(count))
+                    .map(|n| n.div_euclid(100)),
             };
             if count == 0 || down.is_none_or(|d| d < count) {
                 continue;

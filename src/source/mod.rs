@@ -6,7 +6,8 @@ mod yaml;
 pub use scalar::{KeyText, Resolved, resolve_plain};
 pub(crate) use yaml::PARALLEL_BYTES;
 pub use yaml::{
-    Document, DuplicateKey, Limits, LoadError, LoadedFile, SpanNode, count_events, flags, load_str,
+    DIRECTIVE, Document, DuplicateKey, Limits, LoadError, LoadedFile, SpanNode, count_events,
+    flags, load_str,
 };
 
 use std::sync::Arc;
@@ -57,10 +58,17 @@ pub struct LineIndex {
 }
 
 impl LineIndex {
+    /// Lines end at LF, CRLF or a lone CR: the YAML parser breaks lines at all three, so a
+    /// file with classic Mac line endings still gets its findings on the right lines.
     pub fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(text.len() / 32 + 1);
         starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32));
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n'))
+                .map(|i| (i + 1) as u32),
+        );
         Self {
             starts,
             ascii: text.is_ascii(),
@@ -86,6 +94,26 @@ impl LineIndex {
     /// Byte offset where the 0-based `line` starts (the end of the text past the last line).
     pub fn line_start(&self, line: usize) -> u32 {
         self.starts.get(line).copied().unwrap_or(u32::MAX)
+    }
+
+    /// Byte offset where the 0-based `line`'s content ends, before its line break.
+    pub fn content_end(&self, text: &str, line: usize) -> u32 {
+        let end = self
+            .starts
+            .get(line + 1)
+            .copied()
+            .unwrap_or(text.len() as u32)
+            .min(text.len() as u32);
+        let start = self.line_start(line).min(end);
+        let bytes = text
+            .as_bytes()
+            .get(start as usize..end as usize)
+            .unwrap_or_default();
+        let content = match bytes {
+            [rest @ .., b'\r', b'\n'] | [rest @ .., b'\n' | b'\r'] => rest.len(),
+            _ => bytes.len(),
+        };
+        start + content as u32
     }
 
     pub fn line_col(&self, text: &str, offset: u32) -> LineCol {

@@ -114,7 +114,15 @@ pub struct LoadError {
 pub struct LoadedFile {
     pub documents: Vec<Document>,
     pub errors: Vec<LoadError>,
+    /// Byte offsets of the `#` of every real YAML comment whose text starts with
+    /// [`DIRECTIVE`], in file order. A `# kubeha:` inside a block scalar or a quoted string
+    /// is text, not a comment, and is not listed; in a document that fails to parse, only
+    /// comments before the error are known.
+    pub directives: Vec<u32>,
 }
+
+/// What a comment starts with (after `#` and blanks) to be a kubeha directive.
+pub const DIRECTIVE: &str = "kubeha:";
 
 /// Files at least this large parse their chunks in parallel.
 pub(crate) const PARALLEL_BYTES: usize = 128 << 10;
@@ -133,6 +141,7 @@ pub fn load_str(text: &str, lines: &LineIndex, limits: &Limits) -> LoadedFile {
                 ),
                 document: 0,
             }],
+            directives: Vec::new(),
         };
     }
     let chunks = split_documents(text, lines);
@@ -148,6 +157,9 @@ pub fn load_str(text: &str, lines: &LineIndex, limits: &Limits) -> LoadedFile {
 
     let mut out = LoadedFile::default();
     let mut index = 0usize;
+    for chunk in &results {
+        out.directives.extend_from_slice(&chunk.directives);
+    }
     for chunk in results {
         for mut doc in chunk.documents {
             if index >= limits.max_documents {
@@ -216,6 +228,71 @@ fn split_documents(text: &str, lines: &LineIndex) -> Vec<(usize, usize)> {
 struct ChunkOut {
     documents: Vec<Document>,
     error: Option<LoadError>,
+    directives: Vec<u32>,
+}
+
+/// Chunk offsets of each `#` that may start a directive comment: `#`, blanks, [`DIRECTIVE`],
+/// with the `#` at the start of a line or after a blank (YAML's rule for comments).
+fn directive_candidates(chunk: &str) -> Vec<usize> {
+    let bytes = chunk.as_bytes();
+    memchr::memmem::find_iter(bytes, DIRECTIVE.as_bytes())
+        .filter_map(|at| {
+            let before = bytes.get(..at)?;
+            let blanks = before
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b' ' || b == b'\t')
+                .count();
+            let hash = at.checked_sub(blanks + 1)?;
+            let comment = bytes.get(hash) == Some(&b'#')
+                && hash
+                    .checked_sub(1)
+                    .is_none_or(|p| matches!(bytes.get(p), Some(b' ' | b'\t' | b'\n' | b'\r')));
+            comment.then_some(hash)
+        })
+        .collect()
+}
+
+/// Which directive candidates of a chunk are real comments, learnt from the scalars' spans:
+/// a candidate inside a scalar (a block scalar's script, a quoted string) is text.
+struct Directives {
+    /// File offsets of the candidates, ascending.
+    candidates: Vec<u32>,
+    in_scalar: Vec<bool>,
+}
+
+impl Directives {
+    fn new(chunk: &str, base: usize) -> Self {
+        let candidates: Vec<u32> = directive_candidates(chunk)
+            .into_iter()
+            .map(|c| (base + c) as u32)
+            .collect();
+        Self {
+            in_scalar: vec![false; candidates.len()],
+            candidates,
+        }
+    }
+
+    fn scalar(&mut self, span: Span) {
+        if self.candidates.is_empty() {
+            return;
+        }
+        let from = self.candidates.partition_point(|&c| c < span.start);
+        let to = self.candidates.partition_point(|&c| c < span.end);
+        for flag in self.in_scalar.get_mut(from..to).unwrap_or_default() {
+            *flag = true;
+        }
+    }
+
+    /// The comments among the candidates before `end` (the whole chunk when it parsed).
+    fn comments(&self, end: u32) -> Vec<u32> {
+        self.candidates
+            .iter()
+            .zip(&self.in_scalar)
+            .filter(|&(&c, &inside)| c < end && !inside)
+            .map(|(&c, _)| c)
+            .collect()
+    }
 }
 
 /// Converts chunk-relative saphyr markers (character indices) into file byte offsets.
@@ -284,7 +361,14 @@ fn parse_chunk(chunk: &str, base: usize, limits: &Limits) -> ChunkOut {
     let mut joins = 0;
     loop {
         let text = patched.as_deref().unwrap_or(chunk);
-        let (documents, failure) = parse_text(text, &offsets, limits, source_name.as_ref());
+        let mut directives = Directives::new(text, base);
+        let (documents, failure) = parse_text(
+            text,
+            &offsets,
+            limits,
+            source_name.as_ref(),
+            &mut directives,
+        );
         let error = match failure {
             None => None,
             Some(Failure::Located(error)) => Some(error),
@@ -306,7 +390,14 @@ fn parse_chunk(chunk: &str, base: usize, limits: &Limits) -> ChunkOut {
                 })
             }
         };
-        return ChunkOut { documents, error };
+        let known_until = error
+            .as_ref()
+            .map_or((base + chunk.len()) as u32, |e| e.span.start);
+        return ChunkOut {
+            documents,
+            directives: directives.comments(known_until),
+            error,
+        };
     }
 }
 
@@ -346,6 +437,7 @@ fn parse_text(
     offsets: &Offsets,
     limits: &Limits,
     source_name: Option<&String>,
+    directives: &mut Directives,
 ) -> (Vec<Document>, Option<Failure>) {
     let mut builder = Builder::new(limits);
     let mut documents = Vec::new();
@@ -369,6 +461,9 @@ fn parse_text(
         {
             // saphyr ends a quoted scalar's span after trailing blanks and comments.
             span.end = (offsets.base + end) as u32;
+        }
+        if matches!(event, Event::Scalar(..)) {
+            directives.scalar(span);
         }
         match builder.event(event, span) {
             Ok(Some(mut doc)) => {
@@ -471,6 +566,8 @@ struct Anchored {
     value: Value,
     spans: SpanNode,
     nodes: usize,
+    /// Nesting levels of the anchored node (0 for a scalar): an alias adds them where it is used.
+    height: usize,
 }
 
 struct Builder<'l> {
@@ -483,6 +580,8 @@ struct Builder<'l> {
     keys: Vec<PendingKey>,
     /// Node count at each open frame's start, to size anchored subtrees.
     counts: Vec<usize>,
+    /// Per open frame: the greatest height of its finished children.
+    heights: Vec<usize>,
     anchors: HashMap<usize, Anchored>,
     nodes: usize,
     alias_nodes: usize,
@@ -506,6 +605,7 @@ impl<'l> Builder<'l> {
             spans: Vec::new(),
             keys: Vec::new(),
             counts: Vec::new(),
+            heights: Vec::new(),
             anchors: HashMap::new(),
             nodes: 0,
             alias_nodes: 0,
@@ -644,6 +744,7 @@ impl<'l> Builder<'l> {
             ));
         }
         self.counts.push(self.nodes);
+        self.heights.push(0);
         self.nodes += 1;
         Ok(())
     }
@@ -653,6 +754,7 @@ impl<'l> Builder<'l> {
         self.skipped = false;
         self.alias_nodes = 0;
         self.nodes = 0;
+        self.heights.clear();
         let duplicates = std::mem::take(&mut self.duplicates);
         self.values.clear();
         self.spans.clear();
@@ -705,6 +807,7 @@ impl<'l> Builder<'l> {
                         value: Value::String(text_of_key(self.stack.last())),
                         spans: SpanNode::leaf(span, 0),
                         nodes: 1,
+                        height: 0,
                     },
                 );
             }
@@ -730,6 +833,7 @@ impl<'l> Builder<'l> {
                     value: value.clone(),
                     spans: node.clone(),
                     nodes: 1,
+                    height: 0,
                 },
             );
         }
@@ -752,6 +856,21 @@ impl<'l> Builder<'l> {
                     self.limits.max_alias_nodes
                 ),
             ));
+        }
+        // An alias copies its anchor's whole tree: a chain of them must not nest deeper than
+        // the limit the parser enforces on written collections.
+        if self.stack.len() + anchored.height > self.limits.max_depth {
+            return Err(Self::error(
+                span,
+                format!(
+                    "aliases nest deeper than the limit of {} levels",
+                    self.limits.max_depth
+                ),
+            ));
+        }
+        let height = anchored.height;
+        if let Some(h) = self.heights.last_mut() {
+            *h = (*h).max(height);
         }
         let value = anchored.value.clone();
         let mut spans = anchored.spans.clone();
@@ -784,6 +903,10 @@ impl<'l> Builder<'l> {
             return Ok(None);
         };
         let started = self.counts.pop().unwrap_or(0);
+        let height = self.heights.pop().unwrap_or(0) + 1;
+        if let Some(h) = self.heights.last_mut() {
+            *h = (*h).max(height);
+        }
         let (value, node, anchor) = match frame {
             Frame::Seq {
                 base,
@@ -843,6 +966,7 @@ impl<'l> Builder<'l> {
                     value: value.clone(),
                     spans: node.clone(),
                     nodes: self.nodes.saturating_sub(started),
+                    height,
                 },
             );
         }
@@ -1137,6 +1261,30 @@ mod tests {
     }
 
     #[test]
+    fn alias_chains_count_towards_the_depth_limit() {
+        // Each level aliases the previous one inside 50 more brackets: 50 levels written,
+        // 250 reached through the aliases.
+        let open = "[".repeat(50);
+        let close = "]".repeat(50);
+        let text: String = std::iter::once(format!("l0: &l0 {open}x{close}\n"))
+            .chain((1..5).map(|i| format!("l{i}: &l{i} {open}*l{}{close}\n", i - 1)))
+            .collect();
+        let limits = Limits {
+            max_depth: 200,
+            ..Limits::default()
+        };
+        let f = load_str(&text, &LineIndex::new(&text), &limits);
+        assert_eq!(f.errors.len(), 1, "{:?}", f.errors);
+        assert!(
+            f.errors[0].message.contains("aliases nest deeper"),
+            "{}",
+            f.errors[0].message
+        );
+        let f = load_str(&text, &LineIndex::new(&text), &Limits::default());
+        assert!(f.errors.is_empty(), "{:?}", f.errors);
+    }
+
+    #[test]
     fn quoted_scalars_end_at_their_closing_quote() {
         let text = "a: \"x\\\"y\"  # c\nb: 'it''s'  # d\n";
         let f = load(text);
@@ -1189,6 +1337,42 @@ mod hostile {
             f.errors[0].message.contains("must use spaces"),
             "{}",
             f.errors[0].message
+        );
+    }
+}
+
+#[cfg(test)]
+mod directives {
+    use super::*;
+
+    fn comments(text: &str) -> Vec<&str> {
+        let f = load_str(text, &LineIndex::new(text), &Limits::default());
+        f.directives
+            .iter()
+            .map(|&at| text[at as usize..].lines().next().unwrap_or(""))
+            .collect()
+    }
+
+    #[test]
+    fn only_real_comments_are_directives() {
+        let text = "a: |\n  echo # kubeha: ignore-file\n  x\n# kubeha: ignore-file[one]\nb: >-\n  t # kubeha: x\n\n  # kubeha: y\nc: \"q # kubeha: z\n  r # kubeha: w\"\nd: 'q # kubeha: z' # kubeha: real\ne: p # kubeha: real2\nf: x#kubeha:no\n#kubeha: last\n";
+        assert_eq!(
+            comments(text),
+            [
+                "# kubeha: ignore-file[one]",
+                "# kubeha: real",
+                "# kubeha: real2",
+                "#kubeha: last"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broken_document_keeps_the_comments_before_the_error() {
+        let text = "# kubeha: ignore-file[invalid-yaml] generated\na: b: c\n# kubeha: after\n";
+        assert_eq!(
+            comments(text),
+            ["# kubeha: ignore-file[invalid-yaml] generated"]
         );
     }
 }

@@ -248,3 +248,335 @@ fn deeply_nested_valid_schemas_do_not_overflow_the_stack() {
     );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
 }
+
+fn lint_json(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value, String) {
+    let (code, stdout, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "json"])
+            .args(args)
+            .arg(dir),
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let report = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    (code, report, stderr)
+}
+
+fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A Deployment of one replica on a single line, its `spec` past column 65535.
+fn one_line_manifest() -> String {
+    format!(
+        "{{\"apiVersion\": \"apps/v1\", \"kind\": \"Deployment\", \"metadata\": {{\"name\": \"wide\", \"annotations\": {{\"note\": \"{}\"}}}}, \"spec\": {{\"replicas\": 1, \"selector\": {{\"matchLabels\": {{\"app\": \"wide\"}}}}, \"template\": {{\"metadata\": {{\"labels\": {{\"app\": \"wide\"}}}}, \"spec\": {{\"containers\": [{{\"name\": \"c\", \"image\": \"nginx:1.27.2\"}}]}}}}}}}}\n",
+        "y".repeat(70_000)
+    )
+}
+
+#[test]
+fn findings_past_column_65535_render_without_megabyte_lines() {
+    let dir = fresh_dir("wide");
+    write(&dir, "good.yaml", GOOD);
+    write(&dir, "one-line.yaml", one_line_manifest());
+    write(
+        &dir,
+        "syntax-at-end.yaml",
+        format!("a: {} : [\n", "x".repeat(2_000_000)),
+    );
+    let out = dir.join("report.json");
+    let (code, stdout, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "json", "--output"])
+            .arg(&out)
+            .arg(&dir),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    for name in [
+        "good.yaml",
+        "one-line.yaml:1:",
+        "syntax-at-end.yaml:1:2000005",
+    ] {
+        assert!(stdout.contains(name), "{name} missing from\n{stdout}");
+    }
+    let longest = stdout.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(
+        longest < 400,
+        "a {longest}-character line in the human report"
+    );
+    assert!(stdout.contains('…'), "cut lines are marked");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let wide = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["rule"] == "single-replica" && f["file"].as_str().unwrap().ends_with("one-line.yaml")
+        })
+        .expect("the one-line Deployment is reported");
+    assert!(wide["column"].as_u64().unwrap() > 65_535);
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    let dir = fresh_dir("controls");
+    write(
+        &dir,
+        "evil.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: \"x\\e]0;pwned\\a\\e[2J\\rgood.yaml:1:1: error[forged] \\u0085boom\\nnext\\u202e\\uFFFE\"\nspec:\n  replicas: 1\n  selector: {matchLabels: {app: x}}\n  template:\n    metadata: {labels: {app: x}}\n    spec: {containers: [{name: c, image: \"nginx:1.27.2\"}]}\r\n",
+    );
+    // Raw control characters are not YAML: an error whose snippet shows the line.
+    write(&dir, "raw.yaml", "a: b # \u{1b}[31m red \u{7}\n");
+    for format in ["human", "concise", "github"] {
+        let (code, stdout, stderr) = run_bounded(
+            Command::new(env!("CARGO_BIN_EXE_kubeha"))
+                .args(["check", "--no-config", "--format", format])
+                .arg(&dir),
+        );
+        assert_eq!(code, Some(1), "{stderr}");
+        for bad in ['\u{1b}', '\u{7}', '\r', '\u{85}', '\u{202e}'] {
+            assert!(
+                !stdout.contains(bad),
+                "{format}: {bad:?} reached stdout:\n{stdout}"
+            );
+        }
+        if format == "concise" {
+            // Paths are reported relative to the working directory (absolute outside it).
+            let cwd = std::env::current_dir().unwrap();
+            let shown = dir.strip_prefix(&cwd).unwrap_or(&dir).display().to_string();
+            for line in stdout.lines() {
+                assert!(line.starts_with(&shown), "forged line {line:?}");
+            }
+        }
+    }
+    let (_, junit, _) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "junit"])
+            .arg(&dir),
+    );
+    let doc = roxmltree::Document::parse(&junit).unwrap_or_else(|e| panic!("{e}\n{junit}"));
+    let failure = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("failure") && n.attribute("message").is_some_and(|m| m.contains("pwned"))
+        })
+        .expect("the finding is a failure");
+    let message = failure.attribute("message").unwrap();
+    assert!(
+        message.contains('\r') && message.contains('\n'),
+        "line breaks in attributes survive as character references: {message:?}"
+    );
+    assert!(
+        message.contains("\\u{fffe}") && message.contains("\\u{1b}"),
+        "{message:?}"
+    );
+}
+
+#[test]
+fn suppression_comments_count_only_when_they_are_yaml_comments() {
+    let dir = fresh_dir("suppress");
+    let deployment = |name: &str| {
+        GOOD.replace("name: good", &format!("name: {name}"))
+            .replace("app: good", &format!("app: {name}"))
+    };
+    // A script in a ConfigMap and a quoted string mention the directive: text, not comments.
+    write(
+        &dir,
+        "script.yaml",
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: s}}\ndata:\n  run.sh: |\n    # kubeha: ignore-file\n    echo hi\n  note: \"a # kubeha: ignore-file\"\n---\n{}",
+            deployment("scripted")
+        ),
+    );
+    write(
+        &dir,
+        "misspelt.yaml",
+        format!(
+            "# kubeha: ignore-files[single-replica] legacy\n# kubeha: ignorexyz[single-replica] legacy\n# kubeha: ignore[single-replica legacy\n{}",
+            deployment("misspelt")
+        ),
+    );
+    write(
+        &dir,
+        "real.yaml",
+        format!(
+            "# kubeha: ignore-file[single-replica] runs once per tenant\n{}",
+            deployment("real")
+        ),
+    );
+    let (_, report, _) = lint_json(&dir, &[]);
+    let findings = report["findings"].as_array().unwrap();
+    let of = |file: &str, rule: &str| -> Vec<&serde_json::Value> {
+        findings
+            .iter()
+            .filter(|f| f["file"].as_str().unwrap().ends_with(file) && f["rule"] == rule)
+            .collect()
+    };
+    assert_eq!(
+        of("script.yaml", "single-replica").len(),
+        1,
+        "{findings:#?}"
+    );
+    assert_eq!(
+        of("misspelt.yaml", "single-replica").len(),
+        1,
+        "{findings:#?}"
+    );
+    assert!(
+        of("real.yaml", "single-replica").is_empty(),
+        "{findings:#?}"
+    );
+    let malformed = of("misspelt.yaml", "unused-suppression");
+    assert_eq!(malformed.len(), 3, "{malformed:#?}");
+    for (f, line) in malformed.iter().zip(1..) {
+        assert_eq!(f["line"], line);
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .contains("not a kubeha directive"),
+            "{f:#?}"
+        );
+    }
+}
+
+#[test]
+fn output_files_never_replace_inputs_or_keep_partial_baselines() {
+    let dir = fresh_dir("outputs");
+    write(&dir, "good.yaml", GOOD);
+    let manifest = dir.join("good.yaml");
+    let (code, _, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "json", "--output"])
+            .arg(&manifest)
+            .arg(&manifest),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("one of the inputs"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&manifest).unwrap(), GOOD);
+
+    let baseline = dir.join("baseline.json");
+    write(
+        &dir,
+        "baseline.json",
+        "{\"version\": 1, \"findings\": []}\n",
+    );
+    let missing = dir.join("missing.yaml");
+    let (code, _, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--write-baseline"])
+            .arg(&baseline)
+            .arg(&manifest)
+            .arg(&missing),
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("missing.yaml"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&baseline).unwrap(),
+        "{\"version\": 1, \"findings\": []}\n",
+        "the previous baseline is kept"
+    );
+    let (code, _, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--write-baseline"])
+            .arg(&baseline)
+            .arg(&manifest),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        std::fs::read_to_string(&baseline)
+            .unwrap()
+            .contains("single-replica")
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn endless_inputs_are_read_to_their_limit_only() {
+    let dir = fresh_dir("endless");
+    write(&dir, "good.yaml", GOOD);
+    let kubeha = || {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_kubeha"));
+        c.arg("check");
+        c
+    };
+    // An explicit path whose size stat cannot tell: read up to max-file-bytes, then a finding.
+    let (code, stdout, stderr) = run_bounded(
+        kubeha()
+            .args(["--no-config", "--format", "concise", "/dev/zero"])
+            .arg(dir.join("good.yaml")),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stdout.contains("/dev/zero:1:1: error[invalid-yaml]"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("more than the limit"), "{stdout}");
+    assert!(stdout.contains("good.yaml:6:3"), "{stdout}");
+    for (flag, what) in [("--config", "config file"), ("--baseline", "baseline")] {
+        let (code, _, stderr) = run_bounded(
+            kubeha()
+                .args([flag, "/dev/zero"])
+                .arg(dir.join("good.yaml")),
+        );
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(
+            stderr.contains(what) && stderr.contains("limit"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn configs_baselines_and_line_endings_are_checked() {
+    let dir = fresh_dir("checked");
+    write(&dir, "good.yaml", GOOD);
+    write(
+        &dir,
+        "two.yaml",
+        "default-namespace: a\n---\ndefault-namespace: b\n",
+    );
+    write(
+        &dir,
+        "dup.yaml",
+        "default-namespace: a\ndefault-namespace: b\n",
+    );
+    write(&dir, "deep.yaml", "limits: {max-depth: 100000}\n");
+    write(&dir, "future.json", "{\"version\": 2, \"findings\": []}\n");
+    for (args, needle) in [
+        (["--config", "two.yaml"], "second document"),
+        (["--config", "dup.yaml"], "set twice"),
+        (["--baseline", "future.json"], "version 2 baseline"),
+        (["--config", "deep.yaml"], "at most 1024"),
+    ] {
+        let (code, _, stderr) = run_bounded(
+            Command::new(env!("CARGO_BIN_EXE_kubeha"))
+                .current_dir(&dir)
+                .arg("check")
+                .args(args)
+                .arg("good.yaml"),
+        );
+        assert_eq!(code, Some(2), "{stderr}");
+        assert!(stderr.contains(needle), "{needle}: {stderr}");
+    }
+    // Classic Mac line endings: the parser breaks lines at CR, so must the line index.
+    write(&dir, "mac.yaml", GOOD.replace('\n', "\r"));
+    let (_, stdout, _) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "concise"])
+            .arg(dir.join("mac.yaml")),
+    );
+    assert!(
+        stdout.contains("mac.yaml:6:3: warning[single-replica]"),
+        "{stdout}"
+    );
+}
