@@ -2,17 +2,29 @@
 //! object when the kind is known, and the [`Workload`] view shared by every pod-level rule.
 
 mod decode;
+mod hpa;
 mod image;
+mod lifecycle;
 mod path;
+mod resources;
+mod rollout;
 mod selector;
+mod service;
 mod workload;
 
 pub use decode::{DecodeError, Typed, decode};
+pub use hpa::{UtilizationTarget, utilization_targets};
 pub use image::{container_datastore, datastore, image_name, image_tag};
+pub use lifecycle::{has_pre_stop, pre_stop_sleep, termination_grace_seconds};
 pub use path::{FieldPath, Seg, resolve};
+pub use resources::{container_requests, limit_range_defaults_request, pod_level_requests};
+pub use rollout::{
+    Fenceposts, deployment_fenceposts, deployment_strategy, parse_percent, scaled_value,
+};
 pub use selector::{
     Labels, Operator, Selector, display_labels, display_selector, requirement_matches,
 };
+pub use service::{container_serves, service_pod_selector};
 pub use workload::{CONTROLLER_LABELS, ContainerKind, ContainerRef, Workload, WorkloadKind};
 
 use serde_json::Value;
