@@ -2,25 +2,37 @@
 //! object when the kind is known, and the [`Workload`] view shared by every pod-level rule.
 
 mod decode;
+mod hpa;
 mod image;
+mod lifecycle;
 mod operated;
 mod path;
 mod pdb;
+mod resources;
+mod rollout;
 mod scope;
 mod selector;
+mod service;
 mod serving;
 pub mod variants;
 mod workload;
 
 pub use decode::{DecodeError, Typed, decode};
+pub use hpa::{UtilizationTarget, utilization_targets};
 pub use image::{container_datastore, datastore, image_name, image_tag};
+pub use lifecycle::{has_pre_stop, pre_stop_sleep, termination_grace_seconds};
 pub use operated::{OperatedPods, OperatorKind, is_unknown_custom_resource};
 pub use path::{FieldPath, Seg, resolve};
 pub use pdb::{PDB_V1BETA1_LABEL, Pdb, PdbApi};
+pub use resources::{container_requests, limit_range_defaults_request, pod_level_requests};
+pub use rollout::{
+    Fenceposts, deployment_fenceposts, deployment_strategy, parse_percent, scaled_value,
+};
 pub use scope::{CLUSTER_SCOPED, is_cluster_scoped};
 pub use selector::{
     Labels, Operator, Selector, display_labels, display_selector, requirement_matches,
 };
+pub use service::container_serves;
 pub use serving::{Traffic, service_pod_selector};
 pub use variants::{FileUnit, Identity, Variants, identity};
 pub use workload::{CONTROLLER_LABELS, ContainerKind, ContainerRef, Workload, WorkloadKind};

@@ -9,6 +9,7 @@ mod duplicate_key;
 mod duplicate_object;
 mod hpa_max_replicas;
 mod hpa_min_replicas;
+mod hpa_missing_resource_request;
 mod hpa_target_missing;
 mod identical_probes;
 mod ineffective_pdb;
@@ -17,6 +18,7 @@ mod ingress_backend_missing;
 mod invalid_object;
 mod invalid_yaml;
 mod missing_cpu_limit;
+mod missing_graceful_shutdown;
 mod missing_liveness_probe;
 mod missing_memory_limit;
 mod missing_pdb;
@@ -34,6 +36,7 @@ mod pdb_unhealthy_eviction_policy;
 mod pinned_to_single_node;
 mod probe_port_mismatch;
 mod replicas_with_hpa;
+mod rollout_needs_spare_node;
 mod rwo_volume_shared;
 mod selector_template_mismatch;
 mod service_selects_nothing;
@@ -133,6 +136,7 @@ pub static RULES: &[&dyn Rule] = &[
     &single_replica::SingleReplica,
     &hpa_min_replicas::HpaMinReplicas,
     &hpa_max_replicas::HpaMaxReplicas,
+    &hpa_missing_resource_request::HpaMissingResourceRequest,
     &replicas_with_hpa::ReplicasWithHpa,
     &naked_pod::NakedPod,
     &missing_readiness_probe::MissingReadinessProbe,
@@ -152,6 +156,8 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_priority_class::MissingPriorityClass,
     &selector_template_mismatch::SelectorTemplateMismatch,
     &unsafe_rollout_strategy::UnsafeRolloutStrategy,
+    &rollout_needs_spare_node::RolloutNeedsSpareNode,
+    &missing_graceful_shutdown::MissingGracefulShutdown,
     &rwo_volume_shared::RwoVolumeShared,
     &statefulset_service_missing::StatefulsetServiceMissing,
     &service_selects_nothing::ServiceSelectsNothing,

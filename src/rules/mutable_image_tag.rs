@@ -1,6 +1,6 @@
 //! `mutable-image-tag`: an image without a pinned tag or digest.
 
-use super::{Context, Group, Rule, RuleMeta, Sink};
+use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::model::image_tag;
 
@@ -11,10 +11,37 @@ static META: RuleMeta = RuleMeta {
     group: Group::Resources,
     severity: Severity::Warning,
     enabled: true,
-    summary: "an image has no tag or the tag `latest` (digests always pass)",
-    options: &[],
+    summary: "an image has no tag, the tag `latest`, or a floating tag such as `main` or `alpine` (digests always pass)",
+    options: &[OptionMeta {
+        name: "floating-tags",
+        help: "tags that move like a branch (compared case-insensitively; replaces the default list)",
+        default: OptionDefault::Strings(DEFAULT_FLOATING_TAGS),
+    }],
     doc: include_str!("../../rules/mutable-image-tag.md"),
 };
+
+/// Tags that name a branch or a moving release channel, and bare distribution tags that
+/// follow the distribution's newest release.
+const DEFAULT_FLOATING_TAGS: &[&str] = &[
+    "master",
+    "main",
+    "dev",
+    "develop",
+    "development",
+    "trunk",
+    "edge",
+    "nightly",
+    "snapshot",
+    "stable",
+    "alpine",
+    "slim",
+    "bookworm",
+    "bullseye",
+    "buster",
+    "jammy",
+    "noble",
+    "focal",
+];
 
 impl Rule for MutableImageTag {
     fn meta(&self) -> &'static RuleMeta {
@@ -22,6 +49,7 @@ impl Rule for MutableImageTag {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
+        let floating = cx.strings_option("floating-tags");
         for w in &cx.index.workloads {
             let spec = w.pod_spec;
             let lists = [
@@ -37,8 +65,13 @@ impl Rule for MutableImageTag {
                         continue;
                     };
                     let problem = match image_tag(image) {
-                        None => "has no tag, so it means `latest`",
-                        Some("latest") => "uses the tag `latest`",
+                        None => "has no tag, so it means `latest`".to_owned(),
+                        Some("latest") => "uses the tag `latest`".to_owned(),
+                        Some(tag) if floating.iter().any(|f| f.eq_ignore_ascii_case(tag)) => {
+                            format!(
+                                "uses the floating tag `{tag}`, which is moved to a new image on every push or release"
+                            )
+                        }
                         Some(_) => continue,
                     };
                     out.report(

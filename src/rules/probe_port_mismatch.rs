@@ -1,6 +1,6 @@
 //! `probe-port-mismatch`: a probe that names a port its container does not declare.
 
-use k8s_openapi::api::core::v1::Probe;
+use k8s_openapi::api::core::v1::{ContainerPort, Probe};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
@@ -17,6 +17,48 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     doc: include_str!("../../rules/probe-port-mismatch.md"),
 };
+
+/// The port of a probe's TCP-based handler (`httpGet`, `tcpSocket`, `grpc`), with the
+/// handler's field name.
+fn probe_port(p: &Probe) -> Option<(&'static str, IntOrString)> {
+    p.http_get
+        .as_ref()
+        .map(|h| ("httpGet", h.port.clone()))
+        .or_else(|| p.tcp_socket.as_ref().map(|t| ("tcpSocket", t.port.clone())))
+        .or_else(|| p.grpc.as_ref().map(|g| ("grpc", IntOrString::Int(g.port))))
+}
+
+fn is_tcp(p: &ContainerPort) -> bool {
+    p.protocol.as_deref().is_none_or(|proto| proto == "TCP")
+}
+
+/// A probe port that resolves (by name, as the kubelet does, whatever its protocol; or by
+/// number) to a port number the container declares, but only over UDP or SCTP: the kubelet
+/// probes over TCP.
+fn non_tcp_only(ports: &[ContainerPort], port: &IntOrString) -> Option<(i32, String, Severity)> {
+    let (number, severity) = match port {
+        IntOrString::String(name) => (
+            ports
+                .iter()
+                .find(|p| p.name.as_deref() == Some(name))?
+                .container_port,
+            Severity::Error,
+        ),
+        IntOrString::Int(n) => (*n, Severity::Warning),
+    };
+    let same: Vec<&ContainerPort> = ports
+        .iter()
+        .filter(|p| p.container_port == number)
+        .collect();
+    if same.is_empty() || same.iter().any(|p| is_tcp(p)) {
+        return None;
+    }
+    let proto = same
+        .first()
+        .and_then(|p| p.protocol.clone())
+        .unwrap_or_default();
+    Some((number, proto, severity))
+}
 
 /// The named port of a probe's handler, with the handler's field name.
 fn named_port(p: &Probe) -> Option<(&'static str, &str)> {
@@ -44,7 +86,27 @@ impl Rule for ProbePortMismatch {
                     ("readinessProbe", &c.container.readiness_probe),
                     ("startupProbe", &c.container.startup_probe),
                 ];
+                let declared_ports = c.container.ports.as_deref().unwrap_or_default();
                 for (field, probe) in probes {
+                    if let Some((handler, port)) = probe.as_ref().and_then(probe_port)
+                        && let Some((number, proto, severity)) = non_tcp_only(declared_ports, &port)
+                    {
+                        let shown = match &port {
+                            IntOrString::String(name) => format!("port `{name}` ({number})"),
+                            IntOrString::Int(n) => format!("port {n}"),
+                        };
+                        out.report(
+                            w.object,
+                            c.path.clone().keys(&[field, handler, "port"]),
+                            format!(
+                                "{field} of container `{}` probes {shown}, which the container declares only as {proto}: the kubelet probes over TCP, so the probe fails",
+                                c.container.name
+                            ),
+                        )
+                        .severity(severity)
+                        .help("Probe a TCP port of the container (declare it, e.g. a health endpoint), or use an `exec` probe for a UDP-only server");
+                        continue;
+                    }
                     let Some((handler, name)) = probe.as_ref().and_then(named_port) else {
                         continue;
                     };

@@ -1,12 +1,13 @@
-//! `unsafe-rollout-strategy`: a Deployment whose rollouts take the service down.
+//! `unsafe-rollout-strategy`: a Deployment (or OpenShift DeploymentConfig) whose rollouts take
+//! the service down, or a StatefulSet/DaemonSet whose updates never roll out by themselves.
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde_json::Value;
 
-use super::pdb_blocks_eviction::percent;
-use super::rwo_volume_shared::{rwo_claims, strategy_type};
+use super::rwo_volume_shared::rwo_claims;
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
-use crate::model::Typed;
+use crate::model::{FieldPath, Typed, Workload, WorkloadKind, deployment_strategy, scaled_value};
 use crate::path;
 
 pub struct UnsafeRolloutStrategy;
@@ -16,13 +17,13 @@ static META: RuleMeta = RuleMeta {
     group: Group::Rollout,
     severity: Severity::Warning,
     enabled: true,
-    summary: "a Deployment uses Recreate, or a maxUnavailable that takes every replica down",
+    summary: "a Deployment or DeploymentConfig uses Recreate or a maxUnavailable that takes every replica down; a StatefulSet/DaemonSet uses OnDelete",
     options: &[],
     doc: include_str!("../../rules/unsafe-rollout-strategy.md"),
 };
 
 /// Whether the pods mount a PersistentVolumeClaim that is not among the loaded objects.
-fn mounts_unseen_claim(cx: &Context<'_>, w: &crate::model::Workload<'_>) -> bool {
+fn mounts_unseen_claim(cx: &Context<'_>, w: &Workload<'_>) -> bool {
     w.pod_spec.volumes.iter().flatten().any(|v| {
         v.persistent_volume_claim.as_ref().is_some_and(|pvc| {
             cx.index
@@ -33,6 +34,110 @@ fn mounts_unseen_claim(cx: &Context<'_>, w: &crate::model::Workload<'_>) -> bool
     })
 }
 
+/// An OpenShift `DeploymentConfig` (`apps.openshift.io/v1`, or the legacy `v1`).
+fn is_deployment_config(w: &Workload<'_>) -> bool {
+    w.object.kind == "DeploymentConfig"
+        && matches!(w.object.group(), "apps.openshift.io" | "")
+        && matches!(w.object.typed, Typed::Duck(_))
+}
+
+fn int_or_string(v: &Value) -> Option<IntOrString> {
+    match v {
+        Value::Number(n) => n
+            .as_i64()
+            .and_then(|n| i32::try_from(n).ok())
+            .map(IntOrString::Int),
+        Value::String(s) => Some(IntOrString::String(s.clone())),
+        _ => None,
+    }
+}
+
+fn recreate(cx: &Context<'_>, out: &mut Sink<'_>, w: &Workload<'_>, at: FieldPath, written: &str) {
+    let count = cx.index.effective_replicas(w).count;
+    // A ReadWriteOnce volume cannot be attached to old and new pod at once, and a claim kubeha
+    // cannot see is most likely one (the default access mode of most storage classes). A
+    // single replica is `single-replica`'s finding, and Recreate is how a singleton without
+    // leader election avoids running twice.
+    if count >= 2 && rwo_claims(cx.index, w).is_empty() && !mounts_unseen_claim(cx, w) {
+        out.report(
+            w.object,
+            at,
+            format!("{} ({count} replicas) uses `strategy: {written}`: every rollout stops all pods before starting new ones", w.object.describe()),
+        )
+        .help(if written == "Recreate" && is_deployment_config(w) {
+            "Use `Rolling` (`rollingParams: { maxUnavailable: 0, maxSurge: 1 }`) unless the pods cannot run side by side"
+        } else {
+            "Use `RollingUpdate` (`maxUnavailable: 0`, `maxSurge: 1`) unless the pods cannot run side by side"
+        });
+    }
+}
+
+fn max_unavailable(
+    cx: &Context<'_>,
+    out: &mut Sink<'_>,
+    w: &Workload<'_>,
+    max: &IntOrString,
+    at: FieldPath,
+) {
+    let count = i64::from(cx.index.effective_replicas(w).count);
+    // A rolling update's maxUnavailable percentage rounds down.
+    let down = scaled_value(max, count, false);
+    if count == 0 || down.is_none_or(|d| d < count) {
+        return;
+    }
+    let shown = match max {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::String(s) => format!("`{s}`"),
+    };
+    out.report(
+        w.object,
+        at,
+        format!(
+            "maxUnavailable {shown} of {} lets a rollout take down {}",
+            w.object.describe(),
+            if count == 1 {
+                "its only replica".to_owned()
+            } else {
+                format!("all {count} replicas")
+            }
+        ),
+    )
+    .help("Lower `maxUnavailable` (e.g. 0 with `maxSurge: 1`) so some replicas keep serving during a rollout");
+}
+
+fn deployment_config(cx: &Context<'_>, out: &mut Sink<'_>, w: &Workload<'_>) {
+    let type_path = path!["spec", "strategy", "type"];
+    // The DeploymentConfig controller defaults the strategy to Rolling.
+    match w.object.get(&type_path).and_then(Value::as_str) {
+        Some("Recreate") => recreate(cx, out, w, type_path, "Recreate"),
+        None | Some("Rolling") => {
+            let at = path!["spec", "strategy", "rollingParams", "maxUnavailable"];
+            if let Some(max) = w.object.get(&at).and_then(int_or_string) {
+                max_unavailable(cx, out, w, &max, at);
+            }
+        }
+        // `Custom` runs the user's own deployer image: kubeha cannot tell what it does.
+        Some(_) => {}
+    }
+}
+
+fn on_delete(out: &mut Sink<'_>, w: &Workload<'_>) {
+    let at = path!["spec", "updateStrategy", "type"];
+    if w.object.get(&at).and_then(Value::as_str) != Some("OnDelete") {
+        return;
+    }
+    out.report(
+        w.object,
+        at,
+        format!(
+            "{} uses `updateStrategy: OnDelete`: a changed pod template reaches a pod only when someone deletes that pod, so updates (and security fixes) are not rolled out, and pods of old and new templates mix indefinitely",
+            w.object.describe()
+        ),
+    )
+    .severity(Severity::Info)
+    .help("Use `RollingUpdate` (the default), unless an operator or a runbook deletes the pods in a controlled order");
+}
+
 impl Rule for UnsafeRolloutStrategy {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -40,23 +145,19 @@ impl Rule for UnsafeRolloutStrategy {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for w in &cx.index.workloads {
+            if matches!(w.kind, WorkloadKind::StatefulSet | WorkloadKind::DaemonSet) {
+                on_delete(out, w);
+                continue;
+            }
+            if is_deployment_config(w) {
+                deployment_config(cx, out, w);
+                continue;
+            }
             let Typed::Deployment(d) = &w.object.typed else {
                 continue;
             };
-            if strategy_type(w.object) == Some("Recreate") {
-                let count = cx.index.effective_replicas(w).count;
-                // A ReadWriteOnce volume cannot be attached to old and new pod at once, and a
-                // claim kubeha cannot see is most likely one (the default access mode of most
-                // storage classes). A single replica is `single-replica`'s finding, and
-                // Recreate is how a singleton without leader election avoids running twice.
-                if count >= 2 && rwo_claims(cx.index, w).is_empty() && !mounts_unseen_claim(cx, w) {
-                    out.report(
-                        w.object,
-                        path!["spec", "strategy", "type"],
-                        format!("{} ({count} replicas) uses `strategy: Recreate`: every rollout stops all pods before starting new ones", w.object.describe()),
-                    )
-                    .help("Use `RollingUpdate` (`maxUnavailable: 0`, `maxSurge: 1`) unless the pods cannot run side by side");
-                }
+            if deployment_strategy(d) == "Recreate" {
+                recreate(cx, out, w, path!["spec", "strategy", "type"], "Recreate");
                 continue;
             }
             let Some(max) = d
@@ -68,31 +169,13 @@ impl Rule for UnsafeRolloutStrategy {
             else {
                 continue;
             };
-            let count = i64::from(cx.index.effective_replicas(w).count);
-            // A rolling update's maxUnavailable percentage rounds down.
-            let down = match max {
-                IntOrString::Int(n) => Some(i64::from(*n)),
-                IntOrString::String(s) => percent(s)
-                    .and_then(|p| p.checked_mul(count))
-                    .map(|n| n.div_euclid(100)),
-            };
-            if count == 0 || down.is_none_or(|d| d < count) {
-                continue;
-            }
-            let shown = match max {
-                IntOrString::Int(n) => n.to_string(),
-                IntOrString::String(s) => format!("`{s}`"),
-            };
-            out.report(
-                w.object,
+            max_unavailable(
+                cx,
+                out,
+                w,
+                max,
                 path!["spec", "strategy", "rollingUpdate", "maxUnavailable"],
-                format!(
-                    "maxUnavailable {shown} of {} lets a rollout take down {}",
-                    w.object.describe(),
-                    if count == 1 { "its only replica".to_owned() } else { format!("all {count} replicas") }
-                ),
-            )
-            .help("Lower `maxUnavailable` (e.g. 0 with `maxSurge: 1`) so some replicas keep serving during a rollout");
+            );
         }
     }
 }

@@ -1,0 +1,143 @@
+//! Rolling-update arithmetic as the Deployment controller does it.
+
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+/// `25%` → 25; anything else → None.
+pub fn parse_percent(s: &str) -> Option<i64> {
+    s.strip_suffix('%')?.trim().parse().ok()
+}
+
+/// An int-or-percent against `total`, rounding a percentage up or down
+/// (`intstr.GetScaledValueFromIntOrPercent`). None for a malformed string.
+pub fn scaled_value(value: &IntOrString, total: i64, round_up: bool) -> Option<i64> {
+    match value {
+        IntOrString::Int(n) => Some(i64::from(*n)),
+        IntOrString::String(s) => {
+            let p = parse_percent(s)?;
+            let scaled = p * total;
+            Some(if round_up {
+                (scaled + 99).div_euclid(100)
+            } else {
+                scaled.div_euclid(100)
+            })
+        }
+    }
+}
+
+/// A Deployment's resolved rolling-update budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fenceposts {
+    pub max_surge: i64,
+    pub max_unavailable: i64,
+}
+
+/// The Deployment's `strategy.type`, defaulting to `RollingUpdate`.
+pub fn deployment_strategy(d: &Deployment) -> &str {
+    d.spec
+        .strategy
+        .as_ref()
+        .and_then(|s| s.type_.as_deref())
+        .unwrap_or("RollingUpdate")
+}
+
+/// `maxSurge` and `maxUnavailable` of a RollingUpdate Deployment against `replicas`, the way
+/// `ResolveFenceposts` (pkg/controller/deployment/util) computes them: both default to 25%,
+/// surge rounds up, unavailable rounds down, and when both come out 0 unavailable becomes 1.
+/// None for a Recreate Deployment or a malformed value.
+pub fn deployment_fenceposts(d: &Deployment, replicas: i64) -> Option<Fenceposts> {
+    if deployment_strategy(d) != "RollingUpdate" {
+        return None;
+    }
+    let ru = d
+        .spec
+        .strategy
+        .as_ref()
+        .and_then(|s| s.rolling_update.as_ref());
+    let quarter = IntOrString::String("25%".to_owned());
+    let surge = ru.and_then(|r| r.max_surge.as_ref()).unwrap_or(&quarter);
+    let unavailable = ru
+        .and_then(|r| r.max_unavailable.as_ref())
+        .unwrap_or(&quarter);
+    let max_surge = scaled_value(surge, replicas, true)?;
+    let mut max_unavailable = scaled_value(unavailable, replicas, false)?;
+    if max_surge == 0 && max_unavailable == 0 {
+        max_unavailable = 1;
+    }
+    Some(Fenceposts {
+        max_surge,
+        max_unavailable,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn deployment(strategy: &serde_json::Value) -> Deployment {
+        serde_json::from_value(json!({
+            "metadata": {"name": "d"},
+            "spec": {"selector": {}, "template": {}, "strategy": strategy}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn percentages_round_like_the_controller() {
+        let p = IntOrString::String("25%".to_owned());
+        assert_eq!(scaled_value(&p, 3, false), Some(0));
+        assert_eq!(scaled_value(&p, 3, true), Some(1));
+        assert_eq!(scaled_value(&p, 4, false), Some(1));
+        assert_eq!(scaled_value(&IntOrString::Int(2), 10, false), Some(2));
+        assert_eq!(
+            scaled_value(&IntOrString::String("x".into()), 3, false),
+            None
+        );
+    }
+
+    #[test]
+    fn defaults_are_a_quarter() {
+        let d = deployment(&json!({}));
+        assert_eq!(
+            deployment_fenceposts(&d, 3),
+            Some(Fenceposts {
+                max_surge: 1,
+                max_unavailable: 0
+            })
+        );
+        assert_eq!(
+            deployment_fenceposts(&d, 8),
+            Some(Fenceposts {
+                max_surge: 2,
+                max_unavailable: 2
+            })
+        );
+    }
+
+    #[test]
+    fn both_zero_becomes_one_unavailable() {
+        let d = deployment(&json!({"rollingUpdate": {"maxSurge": "10%", "maxUnavailable": "10%"}}));
+        assert_eq!(
+            deployment_fenceposts(&d, 3),
+            Some(Fenceposts {
+                max_surge: 1,
+                max_unavailable: 0
+            })
+        );
+        let d = deployment(&json!({"rollingUpdate": {"maxSurge": 0, "maxUnavailable": "10%"}}));
+        assert_eq!(
+            deployment_fenceposts(&d, 3),
+            Some(Fenceposts {
+                max_surge: 0,
+                max_unavailable: 1
+            })
+        );
+    }
+
+    #[test]
+    fn recreate_has_no_fenceposts() {
+        let d = deployment(&json!({"type": "Recreate"}));
+        assert_eq!(deployment_fenceposts(&d, 3), None);
+    }
+}
