@@ -50,17 +50,30 @@ impl Rule for SingleReplica {
             let store = w
                 .containers()
                 .find_map(|c| container_datastore(c.container.image.as_deref(), &c.container.name));
+            // A pod nothing sends traffic to (a queue consumer, a controller, a load
+            // generator) pauses its work while it is replaced; no request fails. That is
+            // advice, not an availability risk of the same order.
+            let services = cx.index.services_selecting(w);
+            let serves = w
+                .containers()
+                .any(|c| w.traffic_to(&c, &services).is_some());
             let help = match (store, w.kind) {
                 (Some(product), _) => format!(
                     "Replicas alone do not make {product} highly available: every replica is an independent {product} with its own data, so clients would see a split store. It needs replication: run it with {product}'s own replication or clustering (an operator or a chart that configures it), or use a managed service; if one instance is accepted, suppress this finding with that reason"
                 ),
                 (None, WorkloadKind::StatefulSet) => "Replicas alone do not make a StatefulSet highly available: each pod keeps its own identity and volume, so a second replica serves only if the software replicates or shards between its peers. It needs replication: configure it and then raise `spec.replicas`, or suppress this finding with the reason one instance is accepted".to_owned(),
+                (None, _) if !serves => format!(
+                    "Nothing in the run sends it traffic (no Service selects it and it declares no port): a worker or controller with one replica only pauses its work while the pod is replaced; if it serves requests, lint it together with its Service (or declare its port), and set `spec.replicas` to at least {min} (a controller also needs leader election)"
+                ),
                 (None, _) => format!(
                     "Set `spec.replicas` to at least {min} so one pod can fail or be evicted while the others serve"
                 ),
             };
-            out.report(w.object, path!["spec", "replicas"], message)
-                .help(help);
+            let mut reported = out.report(w.object, path!["spec", "replicas"], message);
+            if !serves && store.is_none() {
+                reported.severity(Severity::Info);
+            }
+            reported.help(help);
         }
     }
 }

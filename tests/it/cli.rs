@@ -73,6 +73,7 @@ spec:
       containers:
         - name: web
           image: nginx:1.27
+          ports: [{containerPort: 80}]
 ";
 
 #[test]

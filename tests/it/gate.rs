@@ -79,6 +79,7 @@ spec:
       containers:
         - name: web
           image: nginx:1.27
+          ports: [{containerPort: 80}]
 ";
 
 const PDB: &str = "apiVersion: policy/v1

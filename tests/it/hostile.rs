@@ -576,7 +576,7 @@ fn configs_baselines_and_line_endings_are_checked() {
             .arg(dir.join("mac.yaml")),
     );
     assert!(
-        stdout.contains("mac.yaml:6:3: warning[single-replica]"),
+        stdout.contains("mac.yaml:6:3: info[single-replica]"),
         "{stdout}"
     );
 }
