@@ -145,21 +145,8 @@ impl<'a> OperatedPods<'a> {
     /// Whether `selector` picks these pods, counting the labels the operator and the
     /// StatefulSet controller add with values the manifest does not tell.
     pub fn is_selected_by(&self, selector: Selector<'_>) -> bool {
-        if selector.matches(&self.labels) {
-            return true;
-        }
-        let pairs = match selector {
-            Selector::Map(map) => Some(map),
-            Selector::Label(sel) if sel.match_expressions.as_ref().is_none_or(Vec::is_empty) => {
-                sel.match_labels.as_ref()
-            }
-            _ => None,
-        };
-        pairs.is_some_and(|pairs| {
-            pairs.iter().all(|(k, v)| match self.labels.get(k) {
-                Some(have) => have == v,
-                None => self.open_label(k, v),
-            })
+        super::selector::matches_with_open_labels(selector, &self.labels, |k, v| {
+            self.open_label(k, v)
         })
     }
 

@@ -163,6 +163,33 @@ pub fn display_selector(selector: Selector<'_>) -> String {
 }
 
 /// `app=web,tier=frontend`, or `<no labels>`.
+/// Whether `selector` picks pods with `labels` plus labels a controller adds with values the
+/// manifest does not show (`pod-template-hash`, a StatefulSet pod's name): `open(key, value)`
+/// says whether such a label can have that value. Only `matchLabels`-only selectors can rely
+/// on them; one with expressions must match the written labels.
+pub fn matches_with_open_labels(
+    selector: Selector<'_>,
+    labels: &Labels,
+    open: impl Fn(&str, &str) -> bool,
+) -> bool {
+    if selector.matches(labels) {
+        return true;
+    }
+    let pairs = match selector {
+        Selector::Map(map) => Some(map),
+        Selector::Label(sel) if sel.match_expressions.as_ref().is_none_or(Vec::is_empty) => {
+            sel.match_labels.as_ref()
+        }
+        _ => None,
+    };
+    pairs.is_some_and(|pairs| {
+        pairs.iter().all(|(k, v)| match labels.get(k) {
+            Some(have) => have == v,
+            None => open(k, v),
+        })
+    })
+}
+
 pub fn display_labels(labels: &Labels) -> String {
     if labels.is_empty() {
         return "<no labels>".to_owned();

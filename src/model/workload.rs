@@ -289,21 +289,8 @@ impl Workload<'_> {
     /// stamps on every pod (`pod-template-hash`, `statefulset.kubernetes.io/pod-name`, …): a
     /// Service selecting one StatefulSet pod by name is legitimate.
     pub fn is_selected_by(&self, selector: Selector<'_>) -> bool {
-        if selector.matches(self.labels) {
-            return true;
-        }
-        let pairs = match selector {
-            Selector::Map(map) => Some(map),
-            Selector::Label(sel) if sel.match_expressions.as_ref().is_none_or(Vec::is_empty) => {
-                sel.match_labels.as_ref()
-            }
-            _ => None,
-        };
-        pairs.is_some_and(|pairs| {
-            pairs.iter().all(|(k, v)| match self.labels.get(k) {
-                Some(have) => have == v,
-                None => self.controller_label(k, v),
-            })
+        super::selector::matches_with_open_labels(selector, self.labels, |k, v| {
+            self.controller_label(k, v)
         })
     }
 
