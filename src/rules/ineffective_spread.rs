@@ -84,12 +84,14 @@ fn term_problems(
     w: &Workload<'_>,
     replicated: bool,
     at: &FieldPath,
-) -> Vec<(FieldPath, String)> {
+) -> Vec<(FieldPath, String, bool)> {
     let mut out = Vec::new();
+    // `validatePodAffinityTerm`: an empty topologyKey is rejected ("Required value").
     if term.topology_key.is_empty() {
         out.push((
             at.clone().key("topologyKey"),
-            "has an empty `topologyKey`".to_owned(),
+            "has an empty `topologyKey`: the API server rejects it".to_owned(),
+            true,
         ));
     }
     if term.namespace_selector.is_none()
@@ -107,14 +109,14 @@ fn term_problems(
                     .join(", "),
                 w.object.namespace
             ),
+            false,
         ));
     }
-    out.extend(selector_problem(
-        term.label_selector.as_ref(),
-        w,
-        replicated,
-        at,
-    ));
+    out.extend(
+        selector_problem(term.label_selector.as_ref(), w, replicated, at)
+            .into_iter()
+            .map(|(p, m)| (p, m, false)),
+    );
     out
 }
 
@@ -124,18 +126,25 @@ fn constraint_problems(
     w: &Workload<'_>,
     replicated: bool,
     at: &FieldPath,
-) -> Vec<(FieldPath, String)> {
+) -> Vec<(FieldPath, String, bool)> {
     let mut out = Vec::new();
+    // `validateTopologySpreadConstraints` rejects all three: "must be greater than zero",
+    // "Required value", "Unsupported value".
     if c.max_skew < 1 {
         out.push((
             at.clone().key("maxSkew"),
-            format!("has `maxSkew: {}`; it must be at least 1", c.max_skew),
+            format!(
+                "has `maxSkew: {}`: the API server rejects it, it must be at least 1",
+                c.max_skew
+            ),
+            true,
         ));
     }
     if c.topology_key.is_empty() {
         out.push((
             at.clone().key("topologyKey"),
-            "has an empty `topologyKey`".to_owned(),
+            "has an empty `topologyKey`: the API server rejects it".to_owned(),
+            true,
         ));
     }
     if !matches!(
@@ -145,17 +154,17 @@ fn constraint_problems(
         out.push((
             at.clone().key("whenUnsatisfiable"),
             format!(
-                "has `whenUnsatisfiable: {}`; use DoNotSchedule or ScheduleAnyway",
+                "has `whenUnsatisfiable: {}`: the API server rejects it; use DoNotSchedule or ScheduleAnyway",
                 c.when_unsatisfiable
             ),
+            true,
         ));
     }
-    out.extend(selector_problem(
-        c.label_selector.as_ref(),
-        w,
-        replicated,
-        at,
-    ));
+    out.extend(
+        selector_problem(c.label_selector.as_ref(), w, replicated, at)
+            .into_iter()
+            .map(|(p, m)| (p, m, false)),
+    );
     out
 }
 
@@ -223,11 +232,18 @@ impl Rule for IneffectiveSpread {
                         .map(|p| ("topology spread constraint", p)),
                 );
             }
-            for (what, (path, why)) in problems {
-                out.report(w.object, path, format!("{what} of {} {why}", w.object.describe()))
-                    .help(format!(
+            for (what, (path, why, rejected)) in problems {
+                let mut reported = out.report(
+                    w.object,
+                    path,
+                    format!("{what} of {} {why}", w.object.describe()),
+                );
+                if rejected {
+                    reported.severity(Severity::Error);
+                }
+                reported.help(format!(
                         "Select the workload's own pods (`{}`) on a non-empty topology key, so the scheduler counts them when placing replicas",
-                        display_labels(w.labels)
+                        w.own_pods_selector()
                     ));
             }
         }

@@ -122,16 +122,32 @@ impl Rule for ProbePortMismatch {
                     } else {
                         format!("it declares {}", declared.join(", "))
                     };
+                    // The kubelet cannot resolve the name (`findPortByName`) and throws the errored
+                    // result away: a readiness or startup probe then never passes (the pod is
+                    // never ready), while a liveness probe never fails (it never restarts a
+                    // hung container): a lost safety net, not an outage.
+                    let (consequence, severity) = if field == "livenessProbe" {
+                        (
+                            "it never runs, so a hung container is never restarted",
+                            Severity::Warning,
+                        )
+                    } else {
+                        (
+                            "it never passes, so the pod never becomes ready",
+                            Severity::Error,
+                        )
+                    };
                     out.report(
                         w.object,
                         c.path.clone().keys(&[field, handler, "port"]),
                         format!(
-                            "{field} of container `{}` uses port `{name}`, which the container does not declare",
+                            "{field} of container `{}` uses port `{name}`, which the container does not declare: {consequence}",
                             c.container.name
                         ),
                     )
+                    .severity(severity)
                     .help(format!(
-                        "Name a port of this container ({available}) or use the port number; the probe can never succeed as written"
+                        "Name a port of this container ({available}) or use the port number"
                     ));
                 }
             }
