@@ -66,15 +66,19 @@ fn reached<'p>(ports: &'p [ContainerPort], port: &ServicePort) -> Option<&'p Con
     }
 }
 
-/// A port named for metrics scraping (`metrics`, `http-metrics`, `http-envoy-prom`, …).
-/// Prometheus discovers not-ready endpoints too and scrapes each pod directly, so a readiness
-/// result changes nothing for such a port: a container whose only listener it is serves no
-/// requests that a probe would protect.
+/// A port named for metrics scraping (`metrics`, `http-metrics`, `http-envoy-prom`, …) or
+/// for health checks (`healthz`, `health`): Prometheus discovers not-ready endpoints too and
+/// scrapes each pod directly, and the kubelet probes a health port itself, so a readiness
+/// result changes nothing for such a port: a container whose only listeners they are serves
+/// no requests that a probe would protect.
 fn is_metrics_name(name: Option<&str>) -> bool {
     name.is_some_and(|n| {
-        n.to_ascii_lowercase()
-            .split(['-', '_'])
-            .any(|part| matches!(part, "metrics" | "metric" | "prom" | "prometheus"))
+        n.to_ascii_lowercase().split(['-', '_']).any(|part| {
+            matches!(
+                part,
+                "metrics" | "metric" | "prom" | "prometheus" | "healthz" | "health"
+            )
+        })
     })
 }
 

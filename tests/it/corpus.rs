@@ -91,7 +91,7 @@ const JUDGED: &[(&str, &[(&str, usize)])] = &[
         "gatekeeper",
         &[
             ("missing-graceful-shutdown/warning", 1),
-            ("single-replica/warning", 1),
+            ("single-replica/info", 1),
         ],
     ),
     (
