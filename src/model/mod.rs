@@ -14,6 +14,7 @@ mod scope;
 mod selector;
 mod service;
 mod serving;
+mod validation;
 pub mod variants;
 mod workload;
 
@@ -34,6 +35,7 @@ pub use selector::{
 };
 pub use service::container_serves;
 pub use serving::{Traffic, service_pod_selector};
+pub use validation::api_rejections;
 pub use variants::{FileUnit, Identity, Variants, identity};
 pub use workload::{CONTROLLER_LABELS, ContainerKind, ContainerRef, Workload, WorkloadKind};
 

@@ -2,6 +2,7 @@
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
+use crate::model::api_rejections;
 
 pub struct InvalidObject;
 
@@ -29,6 +30,12 @@ impl Rule for InvalidObject {
                 problem.message.clone(),
             )
             .help(problem.help.clone());
+        }
+        for o in cx.objects {
+            for (path, reason) in api_rejections(o) {
+                out.report(o, path, format!("{} {reason}", o.describe()))
+                    .help("Change the manifest so the API server accepts it; `kubectl apply --dry-run=server` shows the same error");
+            }
         }
     }
 }

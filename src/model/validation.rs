@@ -1,0 +1,221 @@
+//! What the API server rejects that the schema alone does not: cross-field rules of the
+//! built-in kinds' validation (kubernetes/kubernetes `pkg/apis/*/validation`), and a built-in
+//! kind sent to an API group that does not serve it.
+
+use serde_json::Value;
+
+use super::{FieldPath, Object};
+
+/// Built-in kinds and the apiVersion that serves each today.
+const SERVED_BY: &[(&str, &str)] = &[
+    ("Deployment", "apps/v1"),
+    ("StatefulSet", "apps/v1"),
+    ("DaemonSet", "apps/v1"),
+    ("ReplicaSet", "apps/v1"),
+    ("ControllerRevision", "apps/v1"),
+    ("Pod", "v1"),
+    ("Service", "v1"),
+    ("ConfigMap", "v1"),
+    ("Secret", "v1"),
+    ("ServiceAccount", "v1"),
+    ("PersistentVolumeClaim", "v1"),
+    ("ReplicationController", "v1"),
+    ("Namespace", "v1"),
+    ("Job", "batch/v1"),
+    ("CronJob", "batch/v1"),
+    ("PodDisruptionBudget", "policy/v1"),
+    ("HorizontalPodAutoscaler", "autoscaling/v2"),
+    ("Ingress", "networking.k8s.io/v1"),
+    ("IngressClass", "networking.k8s.io/v1"),
+    ("NetworkPolicy", "networking.k8s.io/v1"),
+];
+
+/// API groups of Kubernetes itself: a kind sent to one of these must be one it serves. Other
+/// groups belong to custom resources, which may reuse any kind name.
+const BUILT_IN_GROUPS: &[&str] = &[
+    "",
+    "apps",
+    "batch",
+    "policy",
+    "autoscaling",
+    "networking.k8s.io",
+];
+
+/// Groups that served these kinds in an earlier version (`extensions/v1beta1` Deployment):
+/// `deprecated-api` reports those, with the version that removed them.
+fn served_once(kind: &str, group: &str) -> bool {
+    match kind {
+        "Deployment" | "DaemonSet" | "ReplicaSet" => matches!(group, "apps" | "extensions"),
+        "StatefulSet" | "ControllerRevision" => group == "apps",
+        "Ingress" | "NetworkPolicy" => matches!(group, "extensions" | "networking.k8s.io"),
+        "CronJob" | "Job" => group == "batch",
+        "PodDisruptionBudget" => group == "policy",
+        "HorizontalPodAutoscaler" => group == "autoscaling",
+        "IngressClass" => group == "networking.k8s.io",
+        _ => group.is_empty(),
+    }
+}
+
+/// `0` or `0%`: the validation compares the values as written, not scaled.
+fn is_zero(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Number(n)) => n.as_i64() == Some(0),
+        Some(Value::String(s)) => s.trim_end_matches('%') == "0",
+        _ => false,
+    }
+}
+
+/// Every rejection of `o`: the field it is about, and the API server's reason.
+pub fn api_rejections(o: &Object) -> Vec<(FieldPath, String)> {
+    let mut out = Vec::new();
+    let group = o.group();
+    if BUILT_IN_GROUPS.contains(&group)
+        && let Some(&(_, serving)) = SERVED_BY.iter().find(|(k, _)| *k == o.kind)
+        && !served_once(&o.kind, group)
+    {
+        out.push((
+            FieldPath::from_keys(&["apiVersion"]),
+            format!(
+                "uses `apiVersion: {}`, which does not serve this kind: the API server answers \"no matches for kind\"; `{}` is served by `{serving}`",
+                o.api_version, o.kind
+            ),
+        ));
+        return out;
+    }
+    let spec = o.raw.get("spec");
+    let get = |path: &[&str]| -> Option<&Value> { path.iter().try_fold(spec?, |v, k| v.get(k)) };
+    match (o.kind.as_str(), group) {
+        ("PodDisruptionBudget", "policy")
+            if get(&["minAvailable"]).is_some() && get(&["maxUnavailable"]).is_some() =>
+        {
+            out.push((
+                FieldPath::from_keys(&["spec", "maxUnavailable"]),
+                "sets both `minAvailable` and `maxUnavailable`: the API server rejects it (\"minAvailable and maxUnavailable cannot be both set\")".to_owned(),
+            ));
+        }
+        ("Deployment", "apps") => {
+            let kind = get(&["strategy", "type"]).and_then(Value::as_str);
+            match kind {
+                None | Some("RollingUpdate") => {
+                    let rolling = |k| get(&["strategy", "rollingUpdate", k]);
+                    if is_zero(rolling("maxUnavailable")) && is_zero(rolling("maxSurge")) {
+                        out.push((
+                            FieldPath::from_keys(&["spec", "strategy", "rollingUpdate", "maxUnavailable"]),
+                            "sets `maxUnavailable` and `maxSurge` both to 0: the API server rejects it (\"may not be 0 when `maxSurge` is 0\"): a rollout could neither stop an old pod nor start a new one".to_owned(),
+                        ));
+                    }
+                }
+                Some("Recreate") => {}
+                Some(other) => out.push((
+                    FieldPath::from_keys(&["spec", "strategy", "type"]),
+                    format!(
+                        "has `strategy.type: {other}`: the API server rejects it (supported values: \"Recreate\", \"RollingUpdate\")"
+                    ),
+                )),
+            }
+        }
+        ("StatefulSet" | "DaemonSet", "apps") => {
+            if let Some(other) = get(&["updateStrategy", "type"])
+                .and_then(Value::as_str)
+                .filter(|t| !matches!(*t, "RollingUpdate" | "OnDelete"))
+            {
+                out.push((
+                    FieldPath::from_keys(&["spec", "updateStrategy", "type"]),
+                    format!(
+                        "has `updateStrategy.type: {other}`: the API server rejects it (supported values: \"OnDelete\", \"RollingUpdate\")"
+                    ),
+                ));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[allow(clippy::needless_pass_by_value, reason = "test data is built inline")]
+    fn object(api_version: &str, kind: &str, spec: Value) -> Object {
+        super::super::test_object(serde_json::json!({
+            "apiVersion": api_version, "kind": kind, "metadata": {"name": "x"}, "spec": spec,
+        }))
+    }
+
+    #[test]
+    fn built_in_kinds_under_the_wrong_group_are_rejected() {
+        let wrong = api_rejections(&object("v1", "PodDisruptionBudget", serde_json::json!({})));
+        assert_eq!(wrong.len(), 1);
+        assert!(wrong[0].1.contains("served by `policy/v1`"), "{wrong:?}");
+        assert_eq!(
+            api_rejections(&object("apps/v1", "Ingress", serde_json::json!({}))).len(),
+            1
+        );
+        // Removed versions are deprecated-api's; custom resources may reuse any kind name.
+        assert!(
+            api_rejections(&object(
+                "extensions/v1beta1",
+                "Deployment",
+                serde_json::json!({})
+            ))
+            .is_empty()
+        );
+        assert!(
+            api_rejections(&object(
+                "argoproj.io/v1alpha1",
+                "Deployment",
+                serde_json::json!({})
+            ))
+            .is_empty()
+        );
+        assert!(
+            api_rejections(&object(
+                "policy/v1beta1",
+                "PodDisruptionBudget",
+                serde_json::json!({})
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn cross_field_rules() {
+        let both = object(
+            "policy/v1",
+            "PodDisruptionBudget",
+            serde_json::json!({"minAvailable": 1, "maxUnavailable": 1}),
+        );
+        assert_eq!(api_rejections(&both).len(), 1);
+        let zeros = object(
+            "apps/v1",
+            "Deployment",
+            serde_json::json!({"strategy": {"rollingUpdate": {"maxSurge": 0, "maxUnavailable": "0%"}}}),
+        );
+        assert_eq!(api_rejections(&zeros).len(), 1);
+        let surge = object(
+            "apps/v1",
+            "Deployment",
+            serde_json::json!({"strategy": {"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}}),
+        );
+        assert!(api_rejections(&surge).is_empty());
+        let typo = object(
+            "apps/v1",
+            "Deployment",
+            serde_json::json!({"strategy": {"type": "Rolling"}}),
+        );
+        assert_eq!(api_rejections(&typo).len(), 1);
+        let on_delete = object(
+            "apps/v1",
+            "StatefulSet",
+            serde_json::json!({"updateStrategy": {"type": "OnDelete"}}),
+        );
+        assert!(api_rejections(&on_delete).is_empty());
+        let bad = object(
+            "apps/v1",
+            "DaemonSet",
+            serde_json::json!({"updateStrategy": {"type": "Recreate"}}),
+        );
+        assert_eq!(api_rejections(&bad).len(), 1);
+    }
+}
