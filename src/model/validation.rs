@@ -129,6 +129,44 @@ pub fn api_rejections(o: &Object) -> Vec<(FieldPath, String)> {
         }
         _ => {}
     }
+    out.extend(min_domains(o));
+    out
+}
+
+/// Topology spread `minDomains` (`validateTopologySpreadConstraints`): it must be greater than
+/// zero, and it may only be set with `whenUnsatisfiable: DoNotSchedule`.
+fn min_domains(o: &Object) -> Vec<(FieldPath, String)> {
+    let base: &[&str] = if o.kind == "Pod" {
+        &["spec"]
+    } else {
+        &["spec", "template", "spec"]
+    };
+    let constraints = base
+        .iter()
+        .try_fold(&o.raw, |v, k| v.get(k))
+        .and_then(|spec| spec.get("topologySpreadConstraints"))
+        .and_then(Value::as_array);
+    let mut out = Vec::new();
+    for (i, c) in constraints.into_iter().flatten().enumerate() {
+        let Some(min) = c.get("minDomains") else {
+            continue;
+        };
+        let at = FieldPath::from_keys(base)
+            .key("topologySpreadConstraints")
+            .index(i)
+            .key("minDomains");
+        if min.as_i64().is_some_and(|n| n <= 0) {
+            out.push((
+                at,
+                format!("sets `minDomains: {min}`: the API server rejects it (\"must be greater than zero\")"),
+            ));
+        } else if c.get("whenUnsatisfiable").and_then(Value::as_str) != Some("DoNotSchedule") {
+            out.push((
+                at,
+                "sets `minDomains` with a `whenUnsatisfiable` other than `DoNotSchedule`: the API server rejects it (\"can only use minDomains if whenUnsatisfiable=DoNotSchedule\")".to_owned(),
+            ));
+        }
+    }
     out
 }
 
@@ -211,6 +249,18 @@ mod tests {
             serde_json::json!({"updateStrategy": {"type": "OnDelete"}}),
         );
         assert!(api_rejections(&on_delete).is_empty());
+        let spread = |min: i64, when: &str| {
+            object(
+                "apps/v1",
+                "Deployment",
+                serde_json::json!({"template": {"spec": {"topologySpreadConstraints": [
+                    {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": when, "minDomains": min}
+                ]}}}),
+            )
+        };
+        assert_eq!(api_rejections(&spread(0, "DoNotSchedule")).len(), 1);
+        assert_eq!(api_rejections(&spread(3, "ScheduleAnyway")).len(), 1);
+        assert!(api_rejections(&spread(3, "DoNotSchedule")).is_empty());
         let bad = object(
             "apps/v1",
             "DaemonSet",
