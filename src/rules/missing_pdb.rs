@@ -49,5 +49,50 @@ impl Rule for MissingPdb {
                 w.object.namespace
             ));
         }
+        // Pods an operator creates from a custom resource (a `Prometheus` with
+        // `replicas: 2`) need a budget too: the operator does not make one.
+        for p in &cx.index.operated {
+            let Some(count) = p.pods.filter(|&n| n >= 2) else {
+                continue;
+            };
+            let ns = p.object.namespace.as_str();
+            let protected = cx.index.pdbs().any(|pdb| {
+                pdb.object.namespace == ns
+                    && cx.index.compatible(pdb.object, p.object)
+                    && p.is_selected_by(pdb.selector())
+            });
+            if protected || !cx.index.is_complete(ns) {
+                continue;
+            }
+            let identity: crate::model::Labels = p
+                .labels
+                .iter()
+                .filter(|(k, _)| {
+                    matches!(
+                        k.as_str(),
+                        "app.kubernetes.io/name" | "app.kubernetes.io/instance"
+                    )
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let selects = display_labels(if identity.is_empty() {
+                &p.labels
+            } else {
+                &identity
+            });
+            out.report(
+                p.object,
+                path!["metadata", "name"],
+                format!(
+                    "{} ({}, created by its operator) has no PodDisruptionBudget",
+                    p.object.describe(),
+                    plural(count, "pod", "pods")
+                ),
+            )
+            .help(format!(
+                "Add a policy/v1 PodDisruptionBudget in namespace `{ns}` with `selector.matchLabels` {selects} (labels the operator puts on the pods) and `maxUnavailable: 1`; {}",
+                crate::rules::outside_files("a PodDisruptionBudget for these pods")
+            ));
+        }
     }
 }
