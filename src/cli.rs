@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(
     name = "kubeha",
-    version,
+    version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("KUBEHA_COMMIT"), ")"),
     about = "Finds availability gaps in Kubernetes manifests and points at the exact line"
 )]
 pub struct Cli {
@@ -29,6 +29,10 @@ pub enum Command {
     Debug(DebugCommand),
     /// Print the JSON Schema of `.kubeha.yaml` (for editor completion and validation).
     ConfigSchema,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), e.g. `kubeha man > kubeha.1`.
+    Man,
     /// Print a rule's documentation.
     Explain {
         /// The rule name, e.g. `single-replica`.

@@ -28,6 +28,17 @@ fn main() -> ExitCode {
             text.and_then(|t| writeln!(io::stdout(), "{t}"))
                 .map(|()| ExitCode::SUCCESS)
         }
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "kubeha", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(&mut io::stdout())
+                .map(|()| ExitCode::SUCCESS)
+        }
         Command::Debug(DebugCommand::ParseFloor { paths }) => {
             let inputs: Vec<Input> = paths.into_iter().map(Input::Path).collect();
             let (files, events) = kubeha::parse_floor(&inputs);

@@ -865,3 +865,23 @@ fn human_output_shares_snippets_prints_help_once_and_ends_with_a_rule_table() {
     );
     assert!(stats.trim_end().ends_with("(2 objects)."), "{stats}");
 }
+
+#[test]
+fn version_completions_and_man_page() {
+    let version = stdout(&kubeha().arg("--version").output().unwrap());
+    assert!(
+        version.starts_with(&format!("kubeha {} (", env!("CARGO_PKG_VERSION")))
+            && version.trim_end().ends_with(')'),
+        "{version}"
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let o = kubeha().args(["completions", shell]).output().unwrap();
+        assert_eq!(code(&o), 0);
+        assert!(stdout(&o).contains("check"), "{shell}");
+    }
+    let man = stdout(&kubeha().arg("man").output().unwrap());
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH kubeha 1"),
+        "{man}"
+    );
+}
