@@ -2,6 +2,7 @@
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
+use crate::model::{Object, Pdb};
 use crate::path;
 
 pub struct PdbOverlap;
@@ -23,39 +24,56 @@ impl Rule for PdbOverlap {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for w in &cx.index.workloads {
-            // Two variants' copies of one PDB never exist together: judge each world alone.
-            let matching = cx.index.pdbs_matching(w);
-            let Some(pdbs) = cx
-                .index
-                .worlds(&matching, |p| p.object)
-                .into_iter()
-                .find(|world| world.len() >= 2)
-            else {
-                continue;
-            };
-            let names: Vec<String> = pdbs
-                .iter()
-                .map(|p| format!("`{}`", p.object.name))
-                .collect();
-            let mut reported = out.report(
-                w.object,
-                path!["metadata", "name"],
-                format!(
-                    "pods of {} are matched by {} PodDisruptionBudgets ({}): the eviction API refuses to evict them",
-                    w.object.describe(),
-                    pdbs.len(),
-                    names.join(", ")
-                ),
-            );
-            reported.help("Keep exactly one PodDisruptionBudget per set of pods: narrow the selectors so they do not overlap");
-            for pdb in pdbs {
-                let pdb = pdb.object;
-                reported.related(
-                    pdb,
-                    &path!["spec", "selector"],
-                    format!("{} selects these pods", pdb.describe()),
-                );
-            }
+            report(cx, out, w.object, &cx.index.pdbs_matching(w));
         }
+        // Pods an operator creates from a custom resource are evicted the same way.
+        for p in &cx.index.operated {
+            let matching: Vec<Pdb<'_>> = cx
+                .index
+                .pdbs()
+                .filter(|pdb| {
+                    pdb.object.namespace == p.object.namespace
+                        && cx.index.compatible(pdb.object, p.object)
+                        && p.is_selected_by(pdb.selector())
+                })
+                .collect();
+            report(cx, out, p.object, &matching);
+        }
+    }
+}
+
+/// Reports `pods_of` when two budgets of one world select its pods.
+fn report(cx: &Context<'_>, out: &mut Sink<'_>, pods_of: &Object, matching: &[Pdb<'_>]) {
+    // Two variants' copies of one PDB never exist together: judge each world alone.
+    let Some(pdbs) = cx
+        .index
+        .worlds(matching, |p| p.object)
+        .into_iter()
+        .find(|world| world.len() >= 2)
+    else {
+        return;
+    };
+    let names: Vec<String> = pdbs
+        .iter()
+        .map(|p| format!("`{}`", p.object.name))
+        .collect();
+    let mut reported = out.report(
+        pods_of,
+        path!["metadata", "name"],
+        format!(
+            "pods of {} are matched by {} PodDisruptionBudgets ({}): the eviction API refuses to evict them",
+            pods_of.describe(),
+            pdbs.len(),
+            names.join(", ")
+        ),
+    );
+    reported.help("Keep exactly one PodDisruptionBudget per set of pods: narrow the selectors so they do not overlap");
+    for pdb in pdbs {
+        let pdb = pdb.object;
+        reported.related(
+            pdb,
+            &path!["spec", "selector"],
+            format!("{} selects these pods", pdb.describe()),
+        );
     }
 }
