@@ -335,6 +335,18 @@ impl<'a> Index<'a> {
             .collect()
     }
 
+    /// PodDisruptionBudgets that select the pods an operator creates for `p` (a `Prometheus`),
+    /// of files `p`'s may be paired with.
+    pub fn pdbs_matching_operated(&self, p: &OperatedPods<'_>) -> Vec<Pdb<'a>> {
+        self.pdbs()
+            .filter(|pdb| {
+                pdb.object.namespace == p.object.namespace
+                    && self.compatible(pdb.object, p.object)
+                    && p.is_selected_by(pdb.selector())
+            })
+            .collect()
+    }
+
     /// PodDisruptionBudgets in the workload's namespace whose selector matches its pods, each
     /// read with its API version's selector semantics, of files the workload's may be paired
     /// with.

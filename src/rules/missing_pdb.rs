@@ -56,11 +56,7 @@ impl Rule for MissingPdb {
                 continue;
             };
             let ns = p.object.namespace.as_str();
-            let protected = cx.index.pdbs().any(|pdb| {
-                pdb.object.namespace == ns
-                    && cx.index.compatible(pdb.object, p.object)
-                    && p.is_selected_by(pdb.selector())
-            });
+            let protected = !cx.index.pdbs_matching_operated(p).is_empty();
             if protected || !cx.index.is_complete(ns) {
                 continue;
             }

@@ -28,15 +28,7 @@ impl Rule for PdbOverlap {
         }
         // Pods an operator creates from a custom resource are evicted the same way.
         for p in &cx.index.operated {
-            let matching: Vec<Pdb<'_>> = cx
-                .index
-                .pdbs()
-                .filter(|pdb| {
-                    pdb.object.namespace == p.object.namespace
-                        && cx.index.compatible(pdb.object, p.object)
-                        && p.is_selected_by(pdb.selector())
-                })
-                .collect();
+            let matching = cx.index.pdbs_matching_operated(p);
             report(cx, out, p.object, &matching);
         }
     }
