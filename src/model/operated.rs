@@ -288,12 +288,7 @@ mod tests {
     use crate::model::test_object;
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
-    fn labels(pairs: &[(&str, &str)]) -> Labels {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::model::selector::tests::labels;
 
     fn cr(kind: &str, spec: &Value) -> Object {
         test_object(serde_json::json!({
