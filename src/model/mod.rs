@@ -27,7 +27,8 @@ pub use path::{FieldPath, Seg, resolve};
 pub use pdb::{PDB_V1BETA1_LABEL, Pdb, PdbApi};
 pub use resources::{container_requests, limit_range_defaults_request, pod_level_requests};
 pub use rollout::{
-    Fenceposts, deployment_fenceposts, deployment_strategy, parse_percent, scaled_value,
+    Fenceposts, deployment_fenceposts, deployment_strategy, parse_percent,
+    parse_percent_at_most_100, scaled_value,
 };
 pub use scope::{CLUSTER_SCOPED, is_cluster_scoped};
 pub use selector::{

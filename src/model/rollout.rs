@@ -3,9 +3,19 @@
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-/// `25%` → 25; anything else → None.
+/// `25%` → 25: digits then `%`, as the API server accepts them (`IsValidPercent`); anything
+/// else (`-10%`, `50.5%`, ` 5%`, `abc%`) → None.
 pub fn parse_percent(s: &str) -> Option<i64> {
-    s.strip_suffix('%')?.trim().parse().ok()
+    let digits = s.strip_suffix('%')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// A PodDisruptionBudget or `maxUnavailable` percentage: at most 100% (`IsNotMoreThan100Percent`).
+pub fn parse_percent_at_most_100(s: &str) -> Option<i64> {
+    parse_percent(s).filter(|p| (0..=100).contains(p))
 }
 
 /// An int-or-percent against `total`, rounding a percentage up or down
@@ -15,9 +25,10 @@ pub fn scaled_value(value: &IntOrString, total: i64, round_up: bool) -> Option<i
         IntOrString::Int(n) => Some(i64::from(*n)),
         IntOrString::String(s) => {
             let p = parse_percent(s)?;
-            let scaled = p * total;
+            // A crafted percentage must not wrap into a bogus finding.
+            let scaled = p.checked_mul(total)?;
             Some(if round_up {
-                (scaled + 99).div_euclid(100)
+                scaled.checked_add(99)?.div_euclid(100)
             } else {
                 scaled.div_euclid(100)
             })
@@ -74,6 +85,26 @@ pub fn deployment_fenceposts(d: &Deployment, replicas: i64) -> Option<Fenceposts
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn percentages_parse_as_the_api_server_reads_them_and_never_overflow() {
+        assert_eq!(parse_percent("25%"), Some(25));
+        assert_eq!(parse_percent("150%"), Some(150));
+        for bad in ["-10%", "50.5%", " 5%", "abc%", "%", "25"] {
+            assert_eq!(parse_percent(bad), None, "{bad}");
+        }
+        assert_eq!(parse_percent_at_most_100("150%"), None);
+        let huge = IntOrString::String("99999999999999999%".to_owned());
+        assert_eq!(scaled_value(&huge, 1_000, false), None);
+        assert_eq!(
+            scaled_value(&IntOrString::String("25%".to_owned()), 3, true),
+            Some(1)
+        );
+        assert_eq!(
+            scaled_value(&IntOrString::String("25%".to_owned()), 3, false),
+            Some(0)
+        );
+    }
 
     fn deployment(strategy: &serde_json::Value) -> Deployment {
         serde_json::from_value(json!({

@@ -2,9 +2,9 @@
 
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
-use super::pdb_blocks_eviction::percent;
 use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
+use crate::model::parse_percent_at_most_100 as percent;
 use crate::path;
 
 pub struct IneffectivePdb;

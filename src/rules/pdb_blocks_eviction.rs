@@ -4,6 +4,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Context, Group, Rule, RuleMeta, Sink, outside_files, plural};
 use crate::finding::Severity;
+use crate::model::parse_percent_at_most_100 as percent;
 use crate::model::{Object, OperatedPods};
 use crate::path;
 
@@ -18,18 +19,6 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     doc: include_str!("../../rules/pdb-blocks-eviction.md"),
 };
-
-/// `"25%"` → 25. Only what the API server accepts as a budget or rollout percentage counts
-/// (`IsValidPercent`: digits then `%`, and `IsNotMoreThan100Percent`); `-10%`, `abc%`,
-/// `50.5%`, ` 5%` or `150%` are rejected objects, so no rule reasons about them, and no
-/// crafted value can overflow the arithmetic done with the result.
-pub(crate) fn percent(s: &str) -> Option<i64> {
-    let digits = s.strip_suffix('%')?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok().filter(|p| (0..=100).contains(p))
-}
 
 /// A PDB count or percentage against `total` pods; percentages round up (disruption controller).
 pub(crate) fn pdb_pods(value: &IntOrString, total: i64) -> Option<i64> {
