@@ -335,6 +335,42 @@ impl<'a> Index<'a> {
             .collect()
     }
 
+    /// `(volume claimName path, claim)` for each volume of the pod that mounts a loaded
+    /// PersistentVolumeClaim whose only access mode is ReadWriteOnce (or ReadWriteOncePod).
+    pub fn rwo_claims(&self, w: &Workload<'_>) -> Vec<(FieldPath, &'a Object)> {
+        let mut out = Vec::new();
+        for (i, v) in w.pod_spec.volumes.iter().flatten().enumerate() {
+            let Some(pvc) = &v.persistent_volume_claim else {
+                continue;
+            };
+            let claim = self
+                .find(w.object, "PersistentVolumeClaim", &pvc.claim_name)
+                .find(|c| {
+                    let modes: Vec<&str> = c
+                        .raw
+                        .pointer("/spec/accessModes")
+                        .and_then(|m| m.as_array())
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|m| m.as_str())
+                        .collect();
+                    !modes.is_empty()
+                        && modes
+                            .iter()
+                            .all(|m| matches!(*m, "ReadWriteOnce" | "ReadWriteOncePod"))
+                });
+            if let Some(claim) = claim {
+                let path = w
+                    .pod_spec_path()
+                    .key("volumes")
+                    .index(i)
+                    .keys(&["persistentVolumeClaim", "claimName"]);
+                out.push((path, claim));
+            }
+        }
+        out
+    }
+
     /// PodDisruptionBudgets that select the pods an operator creates for `p` (a `Prometheus`),
     /// of files `p`'s may be paired with.
     pub fn pdbs_matching_operated(&self, p: &OperatedPods<'_>) -> Vec<Pdb<'a>> {

@@ -3,7 +3,7 @@
 //! Rules never look at `Deployment` vs `StatefulSet` vs `Rollout` to find a pod spec, its labels,
 //! its selector or its containers: they ask this view, so that no two rules can disagree.
 
-use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Container, PodAffinityTerm, PodSpec, PodTemplateSpec};
 
 use super::decode::{DuckWorkload, Typed};
 use super::selector::{Labels, Selector};
@@ -43,6 +43,15 @@ impl ContainerRef<'_> {
     /// The container's `name:` entry: where a person looks for "this container".
     pub fn name_path(&self) -> FieldPath {
         self.path.clone().key("name")
+    }
+
+    /// Whether the container sets `resources.limits.<resource>` (`limits`) or
+    /// `resources.requests.<resource>`.
+    pub fn sets_resource(&self, limits: bool, resource: &str) -> bool {
+        self.container.resources.as_ref().is_some_and(|r| {
+            let map = if limits { &r.limits } else { &r.requests };
+            map.as_ref().is_some_and(|m| m.contains_key(resource))
+        })
     }
 
     /// `container` or `sidecar container`, for messages.
@@ -209,6 +218,12 @@ impl<'a> Workload<'a> {
         FieldPath::from_keys(self.pod_spec_path)
     }
 
+    /// Whether pod anti-affinity or topology spread spreads this workload's own pods over one
+    /// of `keys`.
+    pub fn spreads_own_pods(&self, keys: &[String]) -> bool {
+        spreads(self, keys)
+    }
+
     /// The labels that pick exactly this workload's pods, for advice that builds a selector
     /// (a PDB, a spread constraint): `spec.selector` as written when the kind has a label
     /// selector, otherwise the pod template labels without the ones that change on every
@@ -259,6 +274,44 @@ impl<'a> Workload<'a> {
             });
         main.chain(sidecars)
     }
+}
+
+/// True when an anti-affinity term spreads the workload's own pods over an accepted key.
+fn term_spreads(term: &PodAffinityTerm, w: &Workload<'_>, keys: &[String]) -> bool {
+    let namespaces_ok = term.namespace_selector.is_some()
+        || term
+            .namespaces
+            .as_ref()
+            .is_none_or(|ns| ns.is_empty() || ns.contains(&w.object.namespace));
+    namespaces_ok
+        && keys.contains(&term.topology_key)
+        && Selector::from_label(term.label_selector.as_ref()).matches(w.labels)
+}
+
+/// Whether pod anti-affinity or a topology spread constraint spreads the workload's own pods
+/// over one of `keys` (`kubernetes.io/hostname`, a zone label).
+pub(crate) fn spreads(w: &Workload<'_>, keys: &[String]) -> bool {
+    let spec = w.pod_spec;
+    let anti = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.pod_anti_affinity.as_ref());
+    let by_anti_affinity = anti.is_some_and(|anti| {
+        anti.required_during_scheduling_ignored_during_execution
+            .iter()
+            .flatten()
+            .any(|t| term_spreads(t, w, keys))
+            || anti
+                .preferred_during_scheduling_ignored_during_execution
+                .iter()
+                .flatten()
+                .any(|t| term_spreads(&t.pod_affinity_term, w, keys))
+    });
+    let by_topology_spread = spec.topology_spread_constraints.iter().flatten().any(|c| {
+        keys.contains(&c.topology_key)
+            && Selector::from_label(c.label_selector.as_ref()).matches(w.labels)
+    });
+    by_anti_affinity || by_topology_spread
 }
 
 /// Labels that differ between releases of one workload or are stamped by tooling: a selector

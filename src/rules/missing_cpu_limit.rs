@@ -1,7 +1,6 @@
 //! `missing-cpu-limit`: a container without a cpu limit (contested advice, off by default).
 
-use super::missing_memory_limit::missing_limit;
-use super::{Context, Group, Rule, RuleMeta, Sink};
+use super::{Context, Group, Rule, RuleMeta, Sink, missing_limit};
 use crate::finding::Severity;
 
 pub struct MissingCpuLimit;

@@ -1,7 +1,6 @@
 //! `missing-memory-limit`: a container without a memory limit.
 
-use super::missing_resource_requests::has_resource;
-use super::{Context, Group, Rule, RuleMeta, Sink};
+use super::{Context, Group, Rule, RuleMeta, Sink, missing_limit};
 use crate::finding::Severity;
 
 pub struct MissingMemoryLimit;
@@ -28,28 +27,5 @@ impl Rule for MissingMemoryLimit {
             "memory",
             "a leak can exhaust the node and get other pods evicted",
         );
-    }
-}
-
-/// Reports every container (sidecars included) without `resources.limits.<resource>`.
-pub(super) fn missing_limit(cx: &Context<'_>, out: &mut Sink<'_>, resource: &str, why: &str) {
-    for w in &cx.index.workloads {
-        for c in w.containers() {
-            if has_resource(&c, true, resource) {
-                continue;
-            }
-            out.report(
-                w.object,
-                c.name_path(),
-                format!(
-                    "container `{}` of {} has no {resource} limit",
-                    c.container.name,
-                    w.object.describe()
-                ),
-            )
-            .help(format!(
-                "Set `resources.limits.{resource}`: without it {why}"
-            ));
-        }
     }
 }

@@ -1,10 +1,7 @@
 //! `missing-pod-spread`: replicas that nothing spreads across nodes or zones.
 
-use k8s_openapi::api::core::v1::PodAffinityTerm;
-
 use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
-use crate::model::{Selector, Workload};
 
 pub struct MissingPodSpread;
 
@@ -28,42 +25,6 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/missing-pod-spread.md"),
 };
 
-/// True when an anti-affinity term spreads the workload's own pods over an accepted key.
-fn term_spreads(term: &PodAffinityTerm, w: &Workload<'_>, keys: &[String]) -> bool {
-    let namespaces_ok = term.namespace_selector.is_some()
-        || term
-            .namespaces
-            .as_ref()
-            .is_none_or(|ns| ns.is_empty() || ns.contains(&w.object.namespace));
-    namespaces_ok
-        && keys.contains(&term.topology_key)
-        && Selector::from_label(term.label_selector.as_ref()).matches(w.labels)
-}
-
-pub(crate) fn spreads(w: &Workload<'_>, keys: &[String]) -> bool {
-    let spec = w.pod_spec;
-    let anti = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.pod_anti_affinity.as_ref());
-    let by_anti_affinity = anti.is_some_and(|anti| {
-        anti.required_during_scheduling_ignored_during_execution
-            .iter()
-            .flatten()
-            .any(|t| term_spreads(t, w, keys))
-            || anti
-                .preferred_during_scheduling_ignored_during_execution
-                .iter()
-                .flatten()
-                .any(|t| term_spreads(&t.pod_affinity_term, w, keys))
-    });
-    let by_topology_spread = spec.topology_spread_constraints.iter().flatten().any(|c| {
-        keys.contains(&c.topology_key)
-            && Selector::from_label(c.label_selector.as_ref()).matches(w.labels)
-    });
-    by_anti_affinity || by_topology_spread
-}
-
 impl Rule for MissingPodSpread {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -73,7 +34,7 @@ impl Rule for MissingPodSpread {
         let keys = cx.strings_option("topology-keys");
         for w in cx.index.workloads.iter().filter(|w| w.is_scalable()) {
             let count = cx.index.effective_replicas(w).count;
-            if count < 2 || spreads(w, keys) {
+            if count < 2 || w.spreads_own_pods(keys) {
                 continue;
             }
             let has_some = w

@@ -2,7 +2,6 @@
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
-use crate::model::ContainerRef;
 
 pub struct MissingResourceRequests;
 
@@ -16,14 +15,6 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/missing-resource-requests.md"),
 };
 
-/// Whether the container sets `resources.<kind>.<resource>` (`requests`/`limits`, `cpu`/`memory`).
-pub(super) fn has_resource(c: &ContainerRef<'_>, limits: bool, resource: &str) -> bool {
-    c.container.resources.as_ref().is_some_and(|r| {
-        let map = if limits { &r.limits } else { &r.requests };
-        map.as_ref().is_some_and(|m| m.contains_key(resource))
-    })
-}
-
 impl Rule for MissingResourceRequests {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -35,7 +26,7 @@ impl Rule for MissingResourceRequests {
                 // A limit without a request sets the request too (Kubernetes defaults it).
                 let missing: Vec<&str> = ["cpu", "memory"]
                     .into_iter()
-                    .filter(|r| !has_resource(&c, false, r) && !has_resource(&c, true, r))
+                    .filter(|r| !c.sets_resource(false, r) && !c.sets_resource(true, r))
                     .collect();
                 if missing.is_empty() {
                     continue;

@@ -1,6 +1,5 @@
 //! `missing-zone-spread`: three or more replicas that nothing spreads across zones.
 
-use super::missing_pod_spread::spreads;
 use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 use crate::model::display_labels;
@@ -28,7 +27,7 @@ impl Rule for MissingZoneSpread {
         let zone = [ZONE.to_owned()];
         for w in cx.index.workloads.iter().filter(|w| w.is_scalable()) {
             let count = cx.index.effective_replicas(w).count;
-            if count < 3 || spreads(w, &zone) {
+            if count < 3 || w.spreads_own_pods(&zone) {
                 continue;
             }
             out.report(

@@ -381,3 +381,26 @@ pub fn outside_files(what: &str) -> String {
 
 /// The help sentence every cross-object rule carries.
 pub const OUTSIDE_FILES: &str = "kubeha only sees the files it is given: if a related object is defined in another file, lint both together";
+
+/// Reports every container (sidecars included) without `resources.limits.<resource>`.
+pub(crate) fn missing_limit(cx: &Context<'_>, out: &mut Sink<'_>, resource: &str, why: &str) {
+    for w in &cx.index.workloads {
+        for c in w.containers() {
+            if c.sets_resource(true, resource) {
+                continue;
+            }
+            out.report(
+                w.object,
+                c.name_path(),
+                format!(
+                    "container `{}` of {} has no {resource} limit",
+                    c.container.name,
+                    w.object.describe()
+                ),
+            )
+            .help(format!(
+                "Set `resources.limits.{resource}`: without it {why}"
+            ));
+        }
+    }
+}

@@ -2,8 +2,7 @@
 
 use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
-use crate::index::Index;
-use crate::model::{FieldPath, Object, Typed, Workload};
+use crate::model::{Object, Typed};
 
 pub struct RwoVolumeShared;
 
@@ -16,42 +15,6 @@ static META: RuleMeta = RuleMeta {
     options: &[],
     doc: include_str!("../../rules/rwo-volume-shared.md"),
 };
-
-/// `(volume claimName path, claim)` for each volume of the pod that mounts a loaded
-/// PersistentVolumeClaim whose only access mode is ReadWriteOnce (or ReadWriteOncePod).
-pub(crate) fn rwo_claims<'a>(index: &Index<'a>, w: &Workload<'_>) -> Vec<(FieldPath, &'a Object)> {
-    let mut out = Vec::new();
-    for (i, v) in w.pod_spec.volumes.iter().flatten().enumerate() {
-        let Some(pvc) = &v.persistent_volume_claim else {
-            continue;
-        };
-        let claim = index
-            .find(w.object, "PersistentVolumeClaim", &pvc.claim_name)
-            .find(|c| {
-                let modes: Vec<&str> = c
-                    .raw
-                    .pointer("/spec/accessModes")
-                    .and_then(|m| m.as_array())
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|m| m.as_str())
-                    .collect();
-                !modes.is_empty()
-                    && modes
-                        .iter()
-                        .all(|m| matches!(*m, "ReadWriteOnce" | "ReadWriteOncePod"))
-            });
-        if let Some(claim) = claim {
-            let path = w
-                .pod_spec_path()
-                .key("volumes")
-                .index(i)
-                .keys(&["persistentVolumeClaim", "claimName"]);
-            out.push((path, claim));
-        }
-    }
-    out
-}
 
 /// A Deployment's strategy type (`RollingUpdate` when unset).
 pub(crate) fn strategy_type(o: &Object) -> Option<&str> {
@@ -82,7 +45,7 @@ impl Rule for RwoVolumeShared {
             if count < 2 && !rolling {
                 continue;
             }
-            for (path, claim) in rwo_claims(cx.index, w) {
+            for (path, claim) in cx.index.rwo_claims(w) {
                 let why = if count >= 2 {
                     format!(
                         "its {} cannot all mount it",

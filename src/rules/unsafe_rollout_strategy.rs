@@ -4,7 +4,6 @@
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::Value;
 
-use super::rwo_volume_shared::rwo_claims;
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::model::{FieldPath, Typed, Workload, WorkloadKind, deployment_strategy, scaled_value};
@@ -58,7 +57,7 @@ fn recreate(cx: &Context<'_>, out: &mut Sink<'_>, w: &Workload<'_>, at: FieldPat
     // cannot see is most likely one (the default access mode of most storage classes). A
     // single replica is `single-replica`'s finding, and Recreate is how a singleton without
     // leader election avoids running twice.
-    if count >= 2 && rwo_claims(cx.index, w).is_empty() && !mounts_unseen_claim(cx, w) {
+    if count >= 2 && cx.index.rwo_claims(w).is_empty() && !mounts_unseen_claim(cx, w) {
         out.report(
             w.object,
             at,

@@ -117,3 +117,31 @@ fn readme_rule_table_is_in_sync() {
         "README.md rule table is out of date; replace it with:\n\n{table}"
     );
 }
+
+/// No rule imports another rule: shared facts live in `src/model/` or the index, and shared
+/// reporting in `src/rules/mod.rs`.
+#[test]
+fn no_rule_imports_a_sibling_rule() {
+    let dir = crate::repo().join("src/rules");
+    let modules: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let path = e.unwrap().path();
+            let stem = path.file_stem()?.to_string_lossy().into_owned();
+            (path.extension().is_some_and(|x| x == "rs") && stem != "mod").then_some(stem)
+        })
+        .collect();
+    assert!(modules.len() > 30, "{modules:?}");
+    let mut offenders = Vec::new();
+    for module in &modules {
+        let text = std::fs::read_to_string(dir.join(format!("{module}.rs"))).unwrap();
+        for other in modules.iter().filter(|m| *m != module) {
+            for pattern in [format!("super::{other}::"), format!("rules::{other}::")] {
+                if text.contains(&pattern) {
+                    offenders.push(format!("{module}.rs uses {pattern}"));
+                }
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{offenders:#?}");
+}
