@@ -324,6 +324,9 @@ impl Reported<'_> {
         path: &FieldPath,
         message: impl Into<String>,
     ) -> &mut Self {
+        if self.related_full() {
+            return self;
+        }
         let span = span_of(self.files, object, path);
         self.finding.related.push(Related {
             file: object.file,
@@ -331,6 +334,28 @@ impl Reported<'_> {
             message: message.into(),
         });
         self
+    }
+
+    /// At most [`MAX_RELATED`] related locations are kept; the next one becomes a single
+    /// "… and more" note at the last kept place, and the rest are dropped, so that one finding
+    /// over thousands of objects stays small.
+    fn related_full(&mut self) -> bool {
+        let related = &mut self.finding.related;
+        match related.len() {
+            n if n < MAX_RELATED => false,
+            n if n == MAX_RELATED => {
+                if let Some(last) = related.last() {
+                    let (file, span) = (last.file, last.span);
+                    related.push(Related {
+                        file,
+                        span,
+                        message: format!("… and more: only the first {MAX_RELATED} are shown"),
+                    });
+                }
+                true
+            }
+            _ => true,
+        }
     }
 
     /// For "selects no pods" findings: when the namespace holds a custom resource of a kind
@@ -355,6 +380,9 @@ impl Reported<'_> {
     }
 
     pub fn related_at(&mut self, file: usize, span: Span, message: impl Into<String>) -> &mut Self {
+        if self.related_full() {
+            return self;
+        }
         self.finding.related.push(Related {
             file,
             span,
@@ -362,6 +390,22 @@ impl Reported<'_> {
         });
         self
     }
+}
+
+/// How many related locations a finding keeps (see `Reported::related`).
+pub const MAX_RELATED: usize = 20;
+
+/// How many names a message or help lists before "… and N more".
+pub const MAX_LISTED: usize = 20;
+
+/// `a, b, c` of at most [`MAX_LISTED`] items, then "… and N more".
+pub fn listing(items: &[String]) -> String {
+    let shown = items.len().min(MAX_LISTED);
+    let mut out = items.get(..shown).unwrap_or_default().join(", ");
+    if items.len() > shown {
+        let _ = write!(out, " … and {} more", items.len() - shown);
+    }
+    out
 }
 
 /// "1 replica", "3 replicas".

@@ -109,6 +109,13 @@ impl Rule for ServiceTargetPortMismatch {
                 .flat_map(|c| c.container.ports.iter().flatten())
                 .collect();
             let ports = svc.spec.as_ref().and_then(|s| s.ports.as_ref());
+            // Built once per Service: a Service with thousands of ports stays linear.
+            let available = if declared.is_empty() {
+                "the selected pods declare no ports".to_owned()
+            } else {
+                let list: Vec<String> = declared.iter().map(|p| describe_port(p)).collect();
+                format!("the selected pods declare {}", super::listing(&list))
+            };
             for (i, port) in ports.into_iter().flatten().enumerate() {
                 // The API server defaults an absent, 0 or "" targetPort to `port`.
                 let target = match &port.target_port {
@@ -137,12 +144,6 @@ impl Rule for ServiceTargetPortMismatch {
                     "targetPort"
                 } else {
                     "port"
-                };
-                let available = if declared.is_empty() {
-                    "the selected pods declare no ports".to_owned()
-                } else {
-                    let list: Vec<String> = declared.iter().map(|p| describe_port(p)).collect();
-                    format!("the selected pods declare {}", list.join(", "))
                 };
                 let mut reported = out.report(o, path!["spec", "ports", i, field], message);
                 reported.severity(severity);

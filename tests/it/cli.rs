@@ -885,3 +885,43 @@ fn version_completions_and_man_page() {
         "{man}"
     );
 }
+
+#[test]
+fn related_locations_and_listed_ports_are_capped() {
+    // One Service over 30 Deployments whose pods declare 30 ports, targeting a port name none
+    // declares: one finding, 20 related locations and a note, 20 ports listed and "… and N more".
+    let mut yaml = String::from(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 80, targetPort: missing}]\n",
+    );
+    for i in 0..30 {
+        yaml.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web-{i}}}\nspec:\n  replicas: 2\n  selector: {{matchLabels: {{app: web, n: \"{i}\"}}}}\n  template:\n    metadata: {{labels: {{app: web, n: \"{i}\"}}}}\n    spec: {{containers: [{{name: c, image: \"nginx:1.27\", ports: [{{name: p{i}, containerPort: {}}}]}}]}}\n",
+            8000 + i
+        ));
+    }
+    let o = run_stdin(
+        &[
+            "check",
+            "--no-config",
+            "--select",
+            "service-target-port-mismatch",
+            "--format",
+            "json",
+            "-",
+        ],
+        &yaml,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{v}");
+    let related = findings[0]["related"].as_array().unwrap();
+    assert_eq!(related.len(), 21, "{related:?}");
+    assert!(
+        related[20]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("… and more")
+    );
+    let help = findings[0]["help"].as_str().unwrap();
+    assert!(help.contains("… and 10 more"), "{help}");
+}
