@@ -374,12 +374,13 @@ impl<'a> Index<'a> {
     /// PodDisruptionBudgets that select the pods an operator creates for `p` (a `Prometheus`),
     /// of files `p`'s may be paired with.
     pub fn pdbs_matching_operated(&self, p: &OperatedPods<'_>) -> Vec<Pdb<'a>> {
-        self.pdbs()
-            .filter(|pdb| {
-                pdb.object.namespace == p.object.namespace
-                    && self.compatible(pdb.object, p.object)
-                    && p.is_selected_by(pdb.selector())
-            })
+        let Some(ns) = self.namespaces.get(p.object.namespace.as_str()) else {
+            return Vec::new();
+        };
+        ns.pdbs
+            .iter()
+            .filter_map(|&i| Pdb::of(self.objects.get(i)?))
+            .filter(|pdb| self.compatible(pdb.object, p.object) && p.is_selected_by(pdb.selector()))
             .collect()
     }
 

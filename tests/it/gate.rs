@@ -48,19 +48,23 @@ fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", out(o), err(o)))
 }
 
-/// `(file, rule)` of every finding in a JSON report.
-fn findings(v: &Value) -> Vec<(String, String)> {
-    v["findings"]
-        .as_array()
+/// `(item[a], item[b])` of every item of a JSON list.
+fn pairs(list: &Value, a: &str, b: &str) -> Vec<(String, String)> {
+    list.as_array()
         .unwrap()
         .iter()
-        .map(|f| {
+        .map(|x| {
             (
-                f["file"].as_str().unwrap().to_owned(),
-                f["rule"].as_str().unwrap().to_owned(),
+                x[a].as_str().unwrap().to_owned(),
+                x[b].as_str().unwrap().to_owned(),
             )
         })
         .collect()
+}
+
+/// `(file, rule)` of every finding in a JSON report.
+fn findings(v: &Value) -> Vec<(String, String)> {
+    pairs(&v["findings"], "file", "rule")
 }
 
 fn rules_of(v: &Value) -> Vec<String> {
@@ -165,17 +169,7 @@ fn non_manifests_in_a_walk_are_skipped_and_counted() {
     );
     assert_eq!(code(&o), 0, "{}", err(&o));
     assert_eq!(v["summary"]["files"], 2);
-    let skipped: Vec<(String, String)> = v["skipped"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (
-                s["file"].as_str().unwrap().to_owned(),
-                s["reason"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let skipped = pairs(&v["skipped"], "file", "reason");
     for want in [
         ("chart/", "helm-chart"),
         ("base/kustomization.yaml", "kustomization"),
