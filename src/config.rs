@@ -252,6 +252,7 @@ impl Config {
 
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
         let text = crate::discover::read_file_limited(path, MAX_CONFIG_BYTES)
+            .map_err(|e| e.to_string())
             .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
             .map_err(|e| {
                 ConfigError::plain(
@@ -277,7 +278,12 @@ impl Config {
 
     /// Parses config text whose `exclude:` globs are relative to `base`.
     pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Self, ConfigError> {
-        let file = SourceFile::new(name.to_owned(), text.to_owned());
+        let file = SourceFile::with_role(
+            name.to_owned(),
+            text.to_owned(),
+            false,
+            crate::source::Role::Config,
+        );
         let file_arc = Arc::clone(&file);
         let loaded = load_str(&file.text, &file.lines, &Limits::default());
         let checker = Checker { file: &file };

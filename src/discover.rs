@@ -14,6 +14,8 @@ use std::path::{Component, Path, PathBuf};
 
 use ignore::WalkBuilder;
 
+use crate::source::{Limits, Role};
+
 /// What the user asked to lint.
 #[derive(Debug, Clone)]
 pub enum Input {
@@ -27,9 +29,9 @@ pub enum Input {
     },
 }
 
-/// One file to lint.
+/// One file to lint, as discovery found it (not read yet).
 #[derive(Debug, Clone)]
-pub enum FileInput {
+enum FileInput {
     Disk {
         name: String,
         path: PathBuf,
@@ -44,28 +46,73 @@ pub enum FileInput {
     },
 }
 
-impl FileInput {
-    pub fn name(&self) -> &str {
-        match self {
-            FileInput::Disk { name, .. } | FileInput::Stdin { name, .. } => name,
+/// One file to lint, read: what [`crate::lint`] takes. The language server builds these from
+/// its open buffers; the CLI from [`read_inputs`].
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// The name findings carry: relative to the working directory, or absolute, or the
+    /// stdin name.
+    pub name: String,
+    /// The absolute, cleaned path of a file on disk (`None`: standard input or a buffer).
+    pub path: Option<PathBuf>,
+    /// [`Role::Linted`] or [`Role::Context`].
+    pub role: Role,
+    /// Found by walking a directory (not named): skipped when it holds no Kubernetes object.
+    pub walked: bool,
+    /// Read from standard input: there is no file on disk whose lines these are.
+    pub stdin: bool,
+    pub content: Result<Vec<u8>, ReadError>,
+}
+
+impl InputFile {
+    /// A named in-memory file (an editor buffer, a test), linted.
+    pub fn in_memory(name: impl Into<String>, path: Option<PathBuf>, bytes: Vec<u8>) -> Self {
+        Self {
+            name: name.into(),
+            path,
+            role: Role::Linted,
+            walked: false,
+            stdin: false,
+            content: Ok(bytes),
         }
     }
+}
 
-    pub fn is_context(&self) -> bool {
-        matches!(self, FileInput::Disk { context: true, .. })
-    }
+/// Why a file's bytes could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// Larger than `limits.max-file-bytes` (`size`: what `stat` said, when it could tell).
+    TooLarge { size: Option<u64>, limit: usize },
+    /// The operating system's error.
+    Io(String),
+}
 
-    pub fn is_walked(&self) -> bool {
-        matches!(self, FileInput::Disk { walked: true, .. })
-    }
-
-    /// The absolute, cleaned path of a file on disk.
-    pub fn path(&self) -> Option<&Path> {
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FileInput::Disk { path, .. } => Some(path),
-            FileInput::Stdin { .. } => None,
+            ReadError::TooLarge {
+                size: Some(size),
+                limit,
+            } => write!(
+                f,
+                "file is {size} bytes, more than the limit of {limit} bytes"
+            ),
+            ReadError::TooLarge { size: None, limit } => {
+                write!(f, "file is more than the limit of {limit} bytes")
+            }
+            ReadError::Io(message) => f.write_str(message),
         }
     }
+}
+
+/// What [`read_inputs`] found: the files, read, and what could not be walked or was skipped.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    pub files: Vec<InputFile>,
+    pub errors: Vec<InputError>,
+    pub skipped: Vec<Skipped>,
+    /// Only part of the tree is reported on: named files, stdin, `--context`.
+    pub partial: bool,
 }
 
 /// A path that could not be read or walked. Reported, and the other files are still linted.
@@ -219,21 +266,22 @@ pub fn read_limited(reader: impl std::io::Read, limit: usize) -> std::io::Result
     Ok((bytes.len() <= limit).then_some(bytes))
 }
 
-/// [`read_limited`] on a file, with the errors as messages.
-pub fn read_file_limited(path: &Path, limit: usize) -> Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+/// [`read_limited`] on a file.
+pub fn read_file_limited(path: &Path, limit: usize) -> Result<Vec<u8>, ReadError> {
+    let io = |e: std::io::Error| ReadError::Io(e.to_string());
+    let file = std::fs::File::open(path).map_err(io)?;
     if let Ok(meta) = file.metadata()
         && meta.is_file()
         && meta.len() > limit as u64
     {
-        return Err(format!(
-            "file is {} bytes, more than the limit of {limit} bytes",
-            meta.len()
-        ));
+        return Err(ReadError::TooLarge {
+            size: Some(meta.len()),
+            limit,
+        });
     }
     read_limited(file, limit)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("file is more than the limit of {limit} bytes"))
+        .map_err(io)?
+        .ok_or(ReadError::TooLarge { size: None, limit })
 }
 
 fn is_yaml(path: &Path) -> bool {
@@ -296,7 +344,7 @@ fn well_known(path: &Path) -> Option<SkipReason> {
 
 /// What discovery found.
 #[derive(Debug, Default)]
-pub struct Discovered {
+struct Discovered {
     pub files: Vec<FileInput>,
     pub errors: Vec<InputError>,
     pub skipped: Vec<Skipped>,
@@ -415,8 +463,56 @@ impl Walker<'_> {
     }
 }
 
+/// Finds the files of `inputs` (explicit files, walked directories, stdin) and reads them, in
+/// parallel, each through the bounded reader.
+pub fn read_inputs(inputs: &[Input], exclude: &PathGlobs, limits: &Limits) -> Inputs {
+    use rayon::prelude::*;
+    let discovered = discover(inputs, exclude);
+    let files = discovered
+        .files
+        .into_par_iter()
+        .map(|f| match f {
+            FileInput::Stdin { name, bytes } => InputFile {
+                name,
+                path: None,
+                role: Role::Linted,
+                walked: false,
+                stdin: true,
+                content: Ok(bytes),
+            },
+            FileInput::Disk {
+                name,
+                path,
+                context,
+                walked,
+            } => InputFile {
+                content: read_file_limited(&path, limits.max_file_bytes),
+                name,
+                path: Some(path),
+                role: if context { Role::Context } else { Role::Linted },
+                walked,
+                stdin: false,
+            },
+        })
+        .collect();
+    Inputs {
+        files,
+        errors: discovered.errors,
+        skipped: discovered.skipped,
+        partial: is_partial(inputs),
+    }
+}
+
+/// Only part of the tree is reported on: named files, stdin, `--context`.
+fn is_partial(inputs: &[Input]) -> bool {
+    inputs.iter().any(|i| match i {
+        Input::Context(_) | Input::Stdin { .. } => true,
+        Input::Path(p) => !p.is_dir(),
+    })
+}
+
 /// Finds the files of `inputs`: explicit files, walked directories, stdin.
-pub fn discover(inputs: &[Input], exclude: &PathGlobs) -> Discovered {
+fn discover(inputs: &[Input], exclude: &PathGlobs) -> Discovered {
     let mut w = Walker {
         cwd: current_dir(),
         exclude,

@@ -72,6 +72,33 @@ pub struct Finding {
     /// The file a person edits, when the document says (`# Source: chart/templates/web.yaml`,
     /// as `helm template` prints); lines and columns still count in the rendered input.
     pub origin: Option<String>,
+    /// How to fix it, as text edits ([`Fix`]); `None` when no edit can be computed safely.
+    pub fix: Option<Fix>,
+}
+
+/// Whether a fix keeps what the object does (`Safe`: applied by `--fix`) or changes its
+/// behaviour (`Unsafe`: only with `--unsafe-fixes`, as in ruff).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+/// A replacement of the bytes `span` of file `file` by `text` (an insertion when `span` is
+/// empty). Every byte outside the edits stays as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub file: usize,
+    pub span: Span,
+    pub text: String,
+}
+
+/// A fix for one finding: a title for editors ("Quote `yes`") and non-overlapping edits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub applicability: Applicability,
+    pub edits: Vec<Edit>,
 }
 
 impl Finding {

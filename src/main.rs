@@ -9,7 +9,7 @@ use clap::Parser;
 use kubeha::config::{Config, ConfigError};
 use kubeha::render::{self, HumanOptions};
 use kubeha::rules::RULES;
-use kubeha::{Input, Severity, lint, suggest};
+use kubeha::{Input, Severity, Workspace, analyze, suggest};
 
 use cli::{CheckArgs, Cli, Command, DebugCommand, FailOn, Format, ListFormat};
 
@@ -41,7 +41,12 @@ fn main() -> ExitCode {
         }
         Command::Debug(DebugCommand::ParseFloor { paths }) => {
             let inputs: Vec<Input> = paths.into_iter().map(Input::Path).collect();
-            let (files, events) = kubeha::parse_floor(&inputs);
+            let read = kubeha::discover::read_inputs(
+                &inputs,
+                &kubeha::discover::PathGlobs::default(),
+                &kubeha::source::Limits::default(),
+            );
+            let (files, events) = kubeha::load::parse_floor(read);
             writeln!(io::stdout(), "{files} files, {events} events").map(|()| ExitCode::SUCCESS)
         }
     };
@@ -203,7 +208,13 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
         )?;
         return Ok(ExitCode::from(USAGE_ERROR));
     }
-    let mut report = std::mem::ManuallyDrop::new(lint(&inputs, &config));
+    let mut report = std::mem::ManuallyDrop::new(in_pool(config.threads, || {
+        let read = kubeha::discover::read_inputs(&inputs, &config.exclude, &config.limits);
+        let workspace = Workspace::load(read, &config);
+        let report = analyze(&workspace, &config);
+        drop_in_background(workspace);
+        report
+    }));
     if let Some(path) = &args.write_baseline {
         return write_baseline(&report, path);
     }
@@ -238,12 +249,36 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     })
 }
 
+/// Runs `work` in a thread pool of `threads` threads (0: one per core), with stacks deep
+/// enough for the allowed nesting limits; on the calling thread if no pool can be built.
+fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(8 << 20)
+        .num_threads(threads)
+        .thread_name(|i| format!("kubeha-{i}"))
+        .build();
+    match pool {
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
+    }
+}
+
+/// Frees `value` on a thread of its own. Tearing down every object of a large run (values,
+/// span trees, typed copies) is a serial tail of about a tenth of the run; nothing waits
+/// for it, so the report is rendered meanwhile. If no thread can be started it is freed here.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("kubeha-drop".into())
+        .spawn(move || drop(value));
+}
+
 /// `--baseline`: drop the findings it has; `Some(exit code)` when it cannot be used.
 fn apply_baseline(
     report: &mut kubeha::Report,
     path: &std::path::Path,
 ) -> io::Result<Option<ExitCode>> {
     let text = match kubeha::discover::read_file_limited(path, MAX_BASELINE_BYTES)
+        .map_err(|e| e.to_string())
         .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
     {
         Ok(text) => text,

@@ -306,8 +306,6 @@ pub struct Run<'a> {
     pub files: &'a [Arc<SourceFile>],
     /// Index of the config file in `files`, when it was read from one.
     pub config_file: Option<usize>,
-    /// Per file: loaded only as `--context`.
-    pub context: &'a [bool],
     pub config: &'a Config,
     pub rules_run: &'a [&'a str],
     /// Only part of the tree is reported on (named files, stdin, `--context`): a config
@@ -444,8 +442,6 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
     let Run {
         objects,
         files,
-        config_file,
-        context,
         config,
         rules_run,
         partial,
@@ -463,8 +459,12 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
             .map_or(0, |f| f.line_col(s.span.start).line);
         // Findings of context files were never reported, so their suppressions prove nothing
         // and are not this run's business.
-        let in_context =
-            context.get(s.file).copied().unwrap_or(false) && Some(s.file) != config_file;
+        let in_context = files.get(s.file).is_some_and(|f| {
+            matches!(
+                f.role,
+                crate::source::Role::Context | crate::source::Role::NotManifest
+            )
+        });
         if s.needs_reason && s.reason.is_empty() && !in_context {
             outcome.warnings.push(format!(
                 "{name}:{line}: {} gives no reason: say why the finding does not apply",
@@ -559,5 +559,6 @@ fn unused_finding(
         path: None,
         related: Vec::new(),
         origin: None,
+        fix: None,
     })
 }

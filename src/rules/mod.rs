@@ -262,6 +262,7 @@ impl<'a> Sink<'a> {
             path: Some(path),
             related: Vec::new(),
             origin: None,
+            fix: None,
         })
     }
 
@@ -284,6 +285,7 @@ impl<'a> Sink<'a> {
             path: None,
             related: Vec::new(),
             origin: None,
+            fix: None,
         })
     }
 
@@ -315,6 +317,12 @@ impl Reported<'_> {
 
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.finding.help = Some(help.into());
+        self
+    }
+
+    /// How to fix this finding (see [`crate::finding::Fix`]).
+    pub fn fix(&mut self, fix: crate::finding::Fix) -> &mut Self {
+        self.finding.fix = Some(fix);
         self
     }
 

@@ -133,6 +133,20 @@ impl LineIndex {
     }
 }
 
+/// What a file is in a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Linted and reported on.
+    Linted,
+    /// Loaded so cross-object rules can resolve references, not reported on (`--context`).
+    Context,
+    /// The `.kubeha.yaml` of the run: findings point into it (unused `ignore:` entries).
+    Config,
+    /// Walked, and none of its documents is a Kubernetes object: kept so file numbers stay
+    /// put, not reported on.
+    NotManifest,
+}
+
 /// One input file (or stdin), its text and line index. Shared by every finding that points into it.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -142,22 +156,29 @@ pub struct SourceFile {
     pub lines: LineIndex,
     /// Read from standard input: there is no file on disk whose lines these are.
     pub stdin: bool,
+    pub role: Role,
 }
 
 impl SourceFile {
     pub fn new(name: String, text: String) -> Arc<Self> {
-        Self::with_origin(name, text, false)
+        Self::with_role(name, text, false, Role::Linted)
     }
 
-    /// A file read from disk (`stdin: false`) or from standard input.
-    pub fn with_origin(name: String, text: String, stdin: bool) -> Arc<Self> {
+    /// A file read from disk (`stdin: false`) or from standard input, in `role`.
+    pub fn with_role(name: String, text: String, stdin: bool, role: Role) -> Arc<Self> {
         let lines = LineIndex::new(&text);
         Arc::new(Self {
             name,
             text,
             lines,
             stdin,
+            role,
         })
+    }
+
+    /// Reported on: its findings are shown (not context, config or a skipped file).
+    pub fn is_linted(&self) -> bool {
+        self.role == Role::Linted
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {

@@ -1,7 +1,9 @@
 //! The real-world corpus (`tests/corpus`, a copy of `../shared/corpus` with its SOURCES.md): valid manifests must load without
 //! `invalid-*`, `unknown-field` or `ambiguous-scalar` findings, and nothing may panic.
 
-use kubeha::{Config, Input, lint};
+use kubeha::{Config, Input};
+
+use crate::lint;
 
 #[test]
 fn corpus_lints_without_invalid_findings() {

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use kubeha::render::{HumanOptions, human};
-use kubeha::{Config, Input, lint};
+use kubeha::{Config, Input};
+
+use crate::lint;
 
 /// `(line, rule)` pairs marked with `# expect: rule` / `# expect-next-line: rule`.
 fn expected(text: &str) -> Vec<(usize, String)> {

@@ -28,6 +28,12 @@ pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// `kubeha check` without the CLI: discover and read `inputs`, then the pure `lint()`.
+pub fn lint(inputs: &[kubeha::Input], config: &kubeha::Config) -> kubeha::Report {
+    let read = kubeha::discover::read_inputs(inputs, &config.exclude, &config.limits);
+    kubeha::lint(read, config)
+}
+
 pub fn corpus_dir() -> PathBuf {
     repo().join("tests/corpus")
 }

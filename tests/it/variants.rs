@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use kubeha::{Config, Input, lint};
+use kubeha::{Config, Input};
+
+use crate::lint;
 
 /// A scratch tree of `(relative path, text)` files.
 fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
