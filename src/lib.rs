@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod config;
 pub mod discover;
 pub mod finding;
+pub mod fix;
 pub mod index;
 pub mod load;
 pub mod model;

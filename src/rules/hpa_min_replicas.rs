@@ -36,7 +36,8 @@ impl Rule for HpaMinReplicas {
             } else {
                 format!(" (`{field}` defaults to {})", a.min_replicas)
             };
-            out.report(
+            let fix = raise_min(cx, a, min);
+            let mut reported = out.report(
                 a.object,
                 a.min_path(),
                 format!(
@@ -45,10 +46,49 @@ impl Rule for HpaMinReplicas {
                     a.target_name,
                     plural(a.min_replicas, "replica", "replicas")
                 ),
-            )
-            .help(format!(
+            );
+            reported.help(format!(
                 "Set `{field}: {min}` so a pod can fail or be evicted while another serves"
             ));
+            if let Some(fix) = fix {
+                reported.fix(fix);
+            }
         }
     }
+}
+
+/// The unsafe fix: the minimum raised to `min`, when the target is a loaded workload that is
+/// not a StatefulSet and runs no datastore (more copies of those are not replication), and the
+/// maximum allows it.
+fn raise_min(
+    cx: &Context<'_>,
+    a: &crate::index::Autoscaler<'_>,
+    min: i64,
+) -> Option<crate::finding::Fix> {
+    if min > i64::from(a.max_replicas) || min < 1 {
+        return None;
+    }
+    let w = cx.index.workloads.iter().find(|w| {
+        cx.index
+            .autoscaler_of(w)
+            .is_some_and(|of| std::ptr::eq(of.object, a.object))
+    })?;
+    let datastore = w.containers().any(|c| {
+        crate::model::container_datastore(c.container.image.as_deref(), &c.container.name).is_some()
+    });
+    if datastore || w.kind == crate::model::WorkloadKind::StatefulSet {
+        return None;
+    }
+    let text = crate::fix::yaml::Text::of(cx.files, a.object)?;
+    let edit = text.set_entry(
+        a.object,
+        &crate::model::FieldPath::from_keys(&["spec"]),
+        a.min_field,
+        &min.into(),
+    )?;
+    Some(crate::finding::Fix {
+        title: format!("Set `{}: {min}`", a.min_field),
+        applicability: crate::finding::Applicability::Unsafe,
+        edits: vec![edit],
+    })
 }

@@ -1,7 +1,8 @@
 //! `replicas-with-hpa`: a workload that sets `spec.replicas` while an autoscaler owns the count.
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
-use crate::finding::Severity;
+use crate::finding::{Applicability, Fix, Severity};
+use crate::fix::yaml::Text;
 use crate::path;
 
 pub struct ReplicasWithHpa;
@@ -27,7 +28,8 @@ impl Rule for ReplicasWithHpa {
             let Some(a) = cx.index.autoscaler_of(w) else {
                 continue;
             };
-            out.report(
+            let fix = drop_replicas(cx, w.object);
+            let mut reported = out.report(
                 w.object,
                 path!["spec", "replicas"],
                 format!(
@@ -35,12 +37,34 @@ impl Rule for ReplicasWithHpa {
                     w.object.describe(),
                     a.object.describe()
                 ),
-            )
+            );
+            reported
             .related(a.object, &path!["spec", "scaleTargetRef"], format!("{} targets it", a.object.describe()))
             .help(format!(
                 "Remove `spec.replicas`: every apply resets the scale the autoscaler chose (its minimum, {}, applies instead)",
                 a.min_replicas
             ));
+            if let Some(fix) = fix {
+                reported.fix(fix);
+            }
         }
     }
+}
+
+/// Removes `spec.replicas`: the autoscaler owns the scale, so leaving it out changes nothing
+/// the autoscaler does not already decide (a safe fix).
+fn drop_replicas(cx: &Context<'_>, o: &crate::model::Object) -> Option<Fix> {
+    let text = Text::of(cx.files, o)?;
+    let spec = crate::fix::yaml::written_node(o, &path!["spec"])?;
+    let i = o
+        .get(&path!["spec"])?
+        .as_object()?
+        .keys()
+        .position(|k| k == "replicas")?;
+    let edit = text.remove_entry(spec, i)?;
+    Some(Fix {
+        title: "Remove `spec.replicas`".to_owned(),
+        applicability: Applicability::Safe,
+        edits: vec![edit],
+    })
 }

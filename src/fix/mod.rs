@@ -1,0 +1,254 @@
+//! Fixes: applying the text edits findings carry ([`Fix`]), a unified diff of the result, and
+//! the loop `check --fix` runs (lint, apply, lint again) until no applicable fix is left.
+//!
+//! A fix is all or nothing: when one of its edits overlaps an edit already taken this round,
+//! the whole fix waits for the next round, where it is computed again on the new text (as in
+//! ruff). Every byte outside the edits stays as written.
+
+pub(crate) mod yaml;
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::discover::InputFile;
+use crate::finding::{Applicability, Edit, Fix};
+use crate::load::Workspace;
+use crate::report::Report;
+use crate::source::{Role, SourceFile};
+
+/// How many lint-and-fix rounds `--fix` runs at most: a fix that makes room for another
+/// (two insertions at one place) lands in a later round, and a bound keeps a pair of fixes
+/// that undo each other from looping.
+pub const MAX_ROUNDS: usize = 10;
+
+/// `text` with `fixes` applied, and how many of them were (a fix whose edits overlap an
+/// earlier fix's, or fall outside the text, is skipped). Fixes are taken in the order of their
+/// first edit; each fix's edits must all be for one file, the one `text` is.
+pub fn apply(text: &str, fixes: &[&Fix]) -> (String, usize) {
+    let mut order: Vec<&Fix> = fixes
+        .iter()
+        .copied()
+        .filter(|f| !f.edits.is_empty())
+        .collect();
+    order.sort_by_key(|f| {
+        f.edits
+            .iter()
+            .map(|e| (e.span.start, e.span.end))
+            .min()
+            .unwrap_or_default()
+    });
+    let mut taken: Vec<&Edit> = Vec::new();
+    let mut applied = 0;
+    for fix in order {
+        let fits = fix.edits.iter().all(|e| {
+            e.span.start <= e.span.end
+                && (e.span.end as usize) <= text.len()
+                && text.is_char_boundary(e.span.start as usize)
+                && text.is_char_boundary(e.span.end as usize)
+        });
+        let clashes = fix.edits.iter().enumerate().any(|(i, e)| {
+            taken.iter().any(|t| overlaps(t, e))
+                || fix.edits.iter().skip(i + 1).any(|o| overlaps(o, e))
+        });
+        if fits && !clashes {
+            taken.extend(&fix.edits);
+            applied += 1;
+        }
+    }
+    taken.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0usize;
+    for e in taken {
+        out.push_str(text.get(at..e.span.start as usize).unwrap_or_default());
+        out.push_str(&e.text);
+        at = e.span.end as usize;
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    (out, applied)
+}
+
+/// Two edits overlap when their ranges share a byte, or when one inserts at a place the other
+/// touches: which of two insertions at one offset comes first would be a guess.
+fn overlaps(a: &Edit, b: &Edit) -> bool {
+    let start = a.span.start.max(b.span.start);
+    let end = a.span.end.min(b.span.end);
+    start < end || ((a.span.is_empty() || b.span.is_empty()) && start <= end)
+}
+
+/// A unified diff (3 lines of context) of `before` and `after`, headed `a/name` and
+/// `b/name` as `git diff` prints it; empty when they are equal.
+pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
+    if before == after {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .missing_newline_hint(true)
+        .to_string()
+}
+
+/// Whether `fix` is applied at `level`: safe fixes always, unsafe ones with `--unsafe-fixes`.
+pub fn is_applicable(fix: &Fix, level: Applicability) -> bool {
+    fix.applicability <= level
+}
+
+/// What [`fix_workspace`] did.
+#[derive(Debug)]
+pub struct Fixed {
+    /// The report of the last round: what is left.
+    pub report: Report,
+    /// Fixes applied, over every round.
+    pub fixed: usize,
+    /// Per changed file: its number, the text as read, and the fixed text.
+    pub changed: Vec<FileChange>,
+}
+
+/// One file the fixes changed.
+#[derive(Debug, Clone)]
+pub struct FileChange {
+    pub file: usize,
+    pub original: Arc<SourceFile>,
+    pub text: String,
+}
+
+/// Lints `ws`, applies every fix at `level` to the linted files, loads the changed files again
+/// and repeats, at most [`MAX_ROUNDS`] times, until no applicable fix is left. `filter` runs on
+/// each round's report before its fixes are taken (the baseline: a finding it hides is not
+/// fixed). Context files and the config file are never edited.
+pub fn fix_workspace(
+    ws: &mut Workspace,
+    config: &Config,
+    level: Applicability,
+    filter: &dyn Fn(&mut Report),
+) -> Fixed {
+    let originals = ws.files.clone();
+    let mut fixed = 0;
+    let mut report = crate::analyze(ws, config);
+    filter(&mut report);
+    for _ in 0..MAX_ROUNDS {
+        let applied = fix_round(ws, config, &report, level);
+        if applied == 0 {
+            break;
+        }
+        fixed += applied;
+        report = crate::analyze(ws, config);
+        filter(&mut report);
+    }
+    report.fixed = fixed;
+    let changed = originals
+        .into_iter()
+        .zip(&ws.files)
+        .enumerate()
+        .filter(|(_, (before, after))| before.text != after.text)
+        .map(|(file, (original, after))| FileChange {
+            file,
+            original,
+            text: after.text.clone(),
+        })
+        .collect();
+    Fixed {
+        report,
+        fixed,
+        changed,
+    }
+}
+
+/// One round: applies `report`'s fixes at `level` file by file and reloads the changed files.
+fn fix_round(ws: &mut Workspace, config: &Config, report: &Report, level: Applicability) -> usize {
+    let mut by_file: std::collections::BTreeMap<usize, Vec<&Fix>> =
+        std::collections::BTreeMap::new();
+    for f in &report.findings {
+        let Some(fix) = &f.fix else { continue };
+        let editable = ws.files.get(f.file).is_some_and(|s| s.role == Role::Linted);
+        if editable && is_applicable(fix, level) && fix.edits.iter().all(|e| e.file == f.file) {
+            by_file.entry(f.file).or_default().push(fix);
+        }
+    }
+    let mut applied = 0;
+    for (file, fixes) in by_file {
+        let Some(source) = ws.files.get(file) else {
+            continue;
+        };
+        let (text, n) = apply(&source.text, &fixes);
+        if n == 0 || text == source.text {
+            continue;
+        }
+        applied += n;
+        let input = InputFile {
+            name: source.name.clone(),
+            path: None,
+            role: Role::Linted,
+            walked: false,
+            stdin: source.stdin,
+            content: Ok(text.into_bytes()),
+        };
+        ws.replace(file, &input, config);
+    }
+    applied
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn fix(edits: &[(u32, u32, &str)]) -> Fix {
+        Fix {
+            title: "t".to_owned(),
+            applicability: Applicability::Safe,
+            edits: edits
+                .iter()
+                .map(|&(s, e, t)| Edit {
+                    file: 0,
+                    span: Span::new(s, e),
+                    text: t.to_owned(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn applies_edits_in_order_whatever_the_order_given() {
+        let a = fix(&[(6, 9, "\"yes\"")]);
+        let b = fix(&[(0, 0, "# top\n")]);
+        let (text, n) = apply("value: yes\n", &[&a, &b]);
+        assert_eq!(text, "# top\nvalue: \"yes\"\n");
+        assert_eq!(n, 2);
+    }
+
+    #[test]
+    fn an_overlapping_fix_waits_for_the_next_round() {
+        let first = fix(&[(0, 5, "hello")]);
+        let overlapping = fix(&[(3, 7, "xx")]);
+        let same_place = fix(&[(0, 0, "> ")]);
+        let (text, n) = apply("abcdefgh", &[&first, &overlapping, &same_place]);
+        assert_eq!(n, 1);
+        assert_eq!(text, "hellofgh");
+    }
+
+    #[test]
+    fn a_fix_is_all_or_nothing() {
+        let taken = fix(&[(2, 3, "X")]);
+        let partly = fix(&[(0, 1, "A"), (2, 3, "Y")]);
+        let (text, n) = apply("abcd", &[&taken, &partly]);
+        assert_eq!((text.as_str(), n), ("abXd", 1));
+    }
+
+    #[test]
+    fn edits_outside_the_text_or_inside_a_character_are_skipped() {
+        let past = fix(&[(10, 12, "x")]);
+        let inside = fix(&[(1, 2, "x")]);
+        let (text, n) = apply("é", &[&past, &inside]);
+        assert_eq!((text.as_str(), n), ("é", 0));
+    }
+
+    #[test]
+    fn diff_is_unified_with_headers() {
+        let diff = unified_diff("k.yaml", "a: 1\nb: yes\n", "a: 1\nb: \"yes\"\n");
+        assert!(diff.starts_with("--- a/k.yaml\n+++ b/k.yaml\n@@"), "{diff}");
+        assert!(diff.contains("-b: yes\n+b: \"yes\"\n"), "{diff}");
+        assert!(unified_diff("k.yaml", "same", "same").is_empty());
+    }
+}
