@@ -21,40 +21,44 @@ use crate::source::{Role, SourceFile};
 /// that undo each other from looping.
 pub const MAX_ROUNDS: usize = 10;
 
-/// `text` with `fixes` applied, and how many of them were (a fix whose edits overlap an
-/// earlier fix's, or fall outside the text, is skipped). Fixes are taken in the order of their
-/// first edit; each fix's edits must all be for one file, the one `text` is.
-pub fn apply(text: &str, fixes: &[&Fix]) -> (String, usize) {
-    let mut order: Vec<&Fix> = fixes
+/// `text` with `fixes` applied, and the indices (into `fixes`) of those that were: a fix whose
+/// edits overlap an earlier fix's, or fall outside the text, is skipped. Fixes are taken in the
+/// order of their first edit; each fix's edits must all be for the file `text` is.
+pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
+    let mut order: Vec<(usize, &Fix)> = fixes
         .iter()
         .copied()
-        .filter(|f| !f.edits.is_empty())
+        .enumerate()
+        .filter(|(_, f)| !f.edits.is_empty())
         .collect();
-    order.sort_by_key(|f| {
-        f.edits
+    order.sort_by_key(|(i, f)| {
+        let first = f
+            .edits
             .iter()
             .map(|e| (e.span.start, e.span.end))
             .min()
-            .unwrap_or_default()
+            .unwrap_or_default();
+        (first, *i)
     });
     let mut taken: Vec<&Edit> = Vec::new();
-    let mut applied = 0;
-    for fix in order {
+    let mut applied = Vec::new();
+    for (i, fix) in order {
         let fits = fix.edits.iter().all(|e| {
             e.span.start <= e.span.end
                 && (e.span.end as usize) <= text.len()
                 && text.is_char_boundary(e.span.start as usize)
                 && text.is_char_boundary(e.span.end as usize)
         });
-        let clashes = fix.edits.iter().enumerate().any(|(i, e)| {
+        let clashes = fix.edits.iter().enumerate().any(|(j, e)| {
             taken.iter().any(|t| overlaps(t, e))
-                || fix.edits.iter().skip(i + 1).any(|o| overlaps(o, e))
+                || fix.edits.iter().skip(j + 1).any(|o| overlaps(o, e))
         });
         if fits && !clashes {
             taken.extend(&fix.edits);
-            applied += 1;
+            applied.push(i);
         }
     }
+    applied.sort_unstable();
     taken.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out = String::with_capacity(text.len() + 64);
     let mut at = 0usize;
@@ -101,8 +105,20 @@ pub struct Fixed {
     pub report: Report,
     /// Fixes applied, over every round.
     pub fixed: usize,
+    /// What each applied fix was for, in the order applied.
+    pub applied: Vec<Applied>,
     /// Per changed file: its number, the text as read, and the fixed text.
     pub changed: Vec<FileChange>,
+}
+
+/// A fix that was applied: the finding's rule, file and object, and the fix's title.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub rule: &'static str,
+    pub file: usize,
+    pub object: Option<crate::finding::ObjectRef>,
+    pub path: Option<crate::model::FieldPath>,
+    pub title: String,
 }
 
 /// One file the fixes changed.
@@ -124,18 +140,19 @@ pub fn fix_workspace(
     filter: &dyn Fn(&mut Report),
 ) -> Fixed {
     let originals = ws.files.clone();
-    let mut fixed = 0;
+    let mut applied = Vec::new();
     let mut report = crate::analyze(ws, config);
     filter(&mut report);
     for _ in 0..MAX_ROUNDS {
-        let applied = fix_round(ws, config, &report, level);
-        if applied == 0 {
+        let round = fix_round(ws, config, &report, level);
+        if round.is_empty() {
             break;
         }
-        fixed += applied;
+        applied.extend(round);
         report = crate::analyze(ws, config);
         filter(&mut report);
     }
+    let fixed = applied.len();
     report.fixed = fixed;
     let changed = originals
         .into_iter()
@@ -151,31 +168,47 @@ pub fn fix_workspace(
     Fixed {
         report,
         fixed,
+        applied,
         changed,
     }
 }
 
 /// One round: applies `report`'s fixes at `level` file by file and reloads the changed files.
-fn fix_round(ws: &mut Workspace, config: &Config, report: &Report, level: Applicability) -> usize {
-    let mut by_file: std::collections::BTreeMap<usize, Vec<&Fix>> =
+fn fix_round(
+    ws: &mut Workspace,
+    config: &Config,
+    report: &Report,
+    level: Applicability,
+) -> Vec<Applied> {
+    let mut by_file: std::collections::BTreeMap<usize, Vec<&crate::finding::Finding>> =
         std::collections::BTreeMap::new();
     for f in &report.findings {
         let Some(fix) = &f.fix else { continue };
         let editable = ws.files.get(f.file).is_some_and(|s| s.role == Role::Linted);
         if editable && is_applicable(fix, level) && fix.edits.iter().all(|e| e.file == f.file) {
-            by_file.entry(f.file).or_default().push(fix);
+            by_file.entry(f.file).or_default().push(f);
         }
     }
-    let mut applied = 0;
-    for (file, fixes) in by_file {
+    let mut applied = Vec::new();
+    for (file, findings) in by_file {
         let Some(source) = ws.files.get(file) else {
             continue;
         };
-        let (text, n) = apply(&source.text, &fixes);
-        if n == 0 || text == source.text {
+        let fixes: Vec<&Fix> = findings.iter().filter_map(|f| f.fix.as_ref()).collect();
+        let (text, taken) = apply(&source.text, &fixes);
+        if taken.is_empty() || text == source.text {
             continue;
         }
-        applied += n;
+        applied.extend(taken.iter().filter_map(|&i| {
+            let f = findings.get(i)?;
+            Some(Applied {
+                rule: f.rule,
+                file,
+                object: f.object.clone(),
+                path: f.path.clone(),
+                title: fixes.get(i)?.title.clone(),
+            })
+        }));
         let input = InputFile {
             name: source.name.clone(),
             path: None,
@@ -211,29 +244,33 @@ mod tests {
 
     #[test]
     fn applies_edits_in_order_whatever_the_order_given() {
-        let a = fix(&[(6, 9, "\"yes\"")]);
+        let a = fix(&[(7, 10, "\"yes\"")]);
         let b = fix(&[(0, 0, "# top\n")]);
         let (text, n) = apply("value: yes\n", &[&a, &b]);
         assert_eq!(text, "# top\nvalue: \"yes\"\n");
-        assert_eq!(n, 2);
+        assert_eq!(n, [0, 1]);
     }
 
     #[test]
     fn an_overlapping_fix_waits_for_the_next_round() {
         let first = fix(&[(0, 5, "hello")]);
         let overlapping = fix(&[(3, 7, "xx")]);
-        let same_place = fix(&[(0, 0, "> ")]);
+        let same_place = fix(&[(6, 6, "> ")]);
         let (text, n) = apply("abcdefgh", &[&first, &overlapping, &same_place]);
-        assert_eq!(n, 1);
-        assert_eq!(text, "hellofgh");
+        assert_eq!(
+            n,
+            [0, 2],
+            "the later of two overlapping fixes waits, in text order"
+        );
+        assert_eq!(text, "hellof> gh");
     }
 
     #[test]
     fn a_fix_is_all_or_nothing() {
-        let taken = fix(&[(2, 3, "X")]);
-        let partly = fix(&[(0, 1, "A"), (2, 3, "Y")]);
+        let taken = fix(&[(0, 1, "X")]);
+        let partly = fix(&[(2, 3, "Y"), (0, 1, "Z")]);
         let (text, n) = apply("abcd", &[&taken, &partly]);
-        assert_eq!((text.as_str(), n), ("abXd", 1));
+        assert_eq!((text.as_str(), n), ("Xbcd", vec![0]));
     }
 
     #[test]
@@ -241,7 +278,7 @@ mod tests {
         let past = fix(&[(10, 12, "x")]);
         let inside = fix(&[(1, 2, "x")]);
         let (text, n) = apply("é", &[&past, &inside]);
-        assert_eq!((text.as_str(), n), ("é", 0));
+        assert_eq!((text.as_str(), n), ("é", vec![]));
     }
 
     #[test]

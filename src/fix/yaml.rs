@@ -9,14 +9,14 @@ use crate::finding::{Applicability, Edit, Fix};
 use crate::model::{FieldPath, Object, Seg};
 use crate::source::{LineIndex, Resolved, SourceFile, Span, SpanNode, flags, resolve_plain};
 
-/// The text of one file, for building edits in it.
-pub(crate) struct Text<'a> {
+/// One file's text, for building edits in it.
+pub(crate) struct Editor<'a> {
     pub file: usize,
     pub text: &'a str,
     pub lines: &'a LineIndex,
 }
 
-impl<'a> Text<'a> {
+impl<'a> Editor<'a> {
     pub fn new(file: usize, text: &'a str, lines: &'a LineIndex) -> Self {
         Self { file, text, lines }
     }
@@ -70,25 +70,31 @@ impl<'a> Text<'a> {
             Some(q) if written.len() >= 2 && written.ends_with(q) && !text.contains(q) => {
                 Some(self.edit(node.value, format!("{q}{text}{q}")))
             }
-            Some(_) => None,
             None if !written.is_empty() && !written.contains(['\n', '\r']) => {
                 Some(self.edit(node.value, text))
             }
-            None => None,
+            _ => None,
         }
     }
 
     /// Sets `key` in the mapping at `map_path` of `o` to `value`: replaces the scalar when the
-    /// key is there, adds the entry when it is not.
+    /// key is there, adds the entry when it is not (before the key `before` when the mapping
+    /// has it, so `replicas` lands next to where people write it; else last).
     pub fn set_entry(
         &self,
         o: &Object,
         map_path: &FieldPath,
         key: &'static str,
         value: &Value,
+        before: Option<&str>,
     ) -> Option<Edit> {
         let map = written_node(o, map_path)?;
         let map_value = map_path.get(&o.raw)?.as_object()?;
+        if !map_value.contains_key(key)
+            && let Some(i) = before.and_then(|b| map_value.keys().position(|k| k == b))
+        {
+            return self.insert_entry_before(map, i, key, value);
+        }
         if map_value.contains_key(key) {
             let path = map_path.clone().key(key);
             let quoted = written_node(o, &path)
@@ -236,6 +242,36 @@ impl<'a> Text<'a> {
         Some(self.edit(Span::empty(at), text))
     }
 
+    /// Adds `key: value` to the mapping `map` just before its entry `i`, on a line of its own
+    /// at that entry's indentation (or `key: value, ` in a flow mapping); last when entry `i`
+    /// does not start its line.
+    pub fn insert_entry_before(
+        &self,
+        map: &SpanNode,
+        i: usize,
+        key: &str,
+        value: &Value,
+    ) -> Option<Edit> {
+        let sibling = map.children.get(i)?;
+        let entry_key = scalar(key);
+        if self.is_flow(map) {
+            if self.byte(map.value.start) != Some(b'{') {
+                return None;
+            }
+            let entry = format!("{entry_key}: {}, ", flow(value));
+            return Some(self.edit(Span::empty(sibling.key.start), entry));
+        }
+        if !self.starts_line(sibling.key.start) {
+            return self.insert_entry(map, key, value);
+        }
+        let indent = self.indent_of(sibling.key.start)?;
+        let nl = self.newline();
+        let mut lines = Vec::new();
+        block_entry(key, value, indent, self.style(), &mut lines);
+        let at = self.lines.line_start(self.lines.line_of(sibling.key.start));
+        Some(self.edit(Span::empty(at), format!("{}{nl}", lines.join(nl))))
+    }
+
     /// Removes entry `i` of the mapping `map`: its lines in a block mapping (when it is not
     /// the only entry, and starts its line), the entry and one comma in a flow one.
     pub fn remove_entry(&self, map: &SpanNode, i: usize) -> Option<Edit> {
@@ -319,17 +355,24 @@ pub(crate) fn written_node<'o>(o: &'o Object, path: &FieldPath) -> Option<&'o Sp
     Some(node)
 }
 
-/// `spec.selector.matchLabels` as written, when it is the whole selector (no
-/// `matchExpressions`) and not empty: a generated PDB or spread constraint that copies it
-/// selects exactly the workload's pods.
-pub(crate) fn own_match_labels(o: &Object) -> Option<serde_json::Map<String, Value>> {
+/// The workload's `spec.selector.matchLabels` as written, when it is the whole selector (no
+/// `matchExpressions`), not empty, and on the pod template: a generated PDB or spread
+/// constraint that copies it selects exactly the workload's pods.
+pub(crate) fn own_match_labels(
+    w: &crate::model::Workload<'_>,
+) -> Option<serde_json::Map<String, Value>> {
+    let o = w.object;
     let selector = o.raw.get("spec")?.get("selector")?.as_object()?;
     let only_labels = selector.iter().all(|(k, v)| {
         k == "matchLabels" || (k == "matchExpressions" && v.as_array().is_some_and(Vec::is_empty))
     });
     let labels = selector.get("matchLabels")?.as_object()?;
-    (only_labels && !labels.is_empty() && labels.values().all(Value::is_string))
-        .then(|| labels.clone())
+    // The pods must carry them: a selector the template does not satisfy selects nothing.
+    let on_pods = labels.iter().all(|(k, v)| {
+        v.as_str()
+            .is_some_and(|v| w.labels.get(k).is_some_and(|l| l == v))
+    });
+    (only_labels && !labels.is_empty() && on_pods).then(|| labels.clone())
 }
 
 fn nested(parent: &SpanNode, child: &SpanNode) -> bool {
@@ -458,7 +501,7 @@ mod tests {
     fn insert(text: &str, path: &FieldPath, key: &str, value: &Value) -> String {
         let o = object(text);
         let lines = LineIndex::new(text);
-        let t = Text::new(0, text, &lines);
+        let t = Editor::new(0, text, &lines);
         let node = written_node(&o, path).expect("node");
         applied(text, t.insert_entry(node, key, value))
     }
@@ -508,12 +551,12 @@ mod tests {
         let out = insert(
             text,
             &FieldPath(vec![Seg::from("items"), Seg::Index(0)]),
-            "y",
+            "z",
             &json!(2),
         );
         assert_eq!(
             out,
-            "items:\n  - name: a\n    x: 1\n    y: 2\n  - name: b\n"
+            "items:\n  - name: a\n    x: 1\n    z: 2\n  - name: b\n"
         );
     }
 
@@ -522,7 +565,7 @@ mod tests {
         let text = "spec:\n  replicas: 3 # gone\n  template: {}\n";
         let o = object(text);
         let lines = LineIndex::new(text);
-        let t = Text::new(0, text, &lines);
+        let t = Editor::new(0, text, &lines);
         let spec = written_node(&o, &FieldPath::from_keys(&["spec"])).expect("spec");
         assert_eq!(
             applied(text, t.remove_entry(spec, 0)),
@@ -543,7 +586,7 @@ mod tests {
         ] {
             let o = object(text);
             let lines = LineIndex::new(text);
-            let t = Text::new(0, text, &lines);
+            let t = Editor::new(0, text, &lines);
             let spec = written_node(&o, &FieldPath::from_keys(&["spec"])).expect("spec");
             assert_eq!(applied(text, t.remove_entry(spec, i)), want);
         }
@@ -554,12 +597,12 @@ mod tests {
         let text = "a: 1\nb:\n  c: 2\n---\nz: 1\n";
         let o = object(text);
         let lines = LineIndex::new(text);
-        let t = Text::new(0, text, &lines);
-        let doc = json!({"kind": "X", "spec": {"n": 1}});
+        let t = Editor::new(0, text, &lines);
+        let doc = json!({"kind": "X", "spec": {"size": 1}});
         let out = applied(text, t.append_document(&o, &doc));
         assert_eq!(
             out,
-            "a: 1\nb:\n  c: 2\n---\nkind: X\nspec:\n  n: 1\n---\nz: 1\n"
+            "a: 1\nb:\n  c: 2\n---\nkind: X\nspec:\n  size: 1\n---\nz: 1\n"
         );
     }
 
@@ -579,6 +622,7 @@ mod tests {
         assert_eq!(scalar("yes"), "\"yes\"");
         assert_eq!(scalar("0644"), "\"0644\"");
         assert_eq!(scalar("a b"), "\"a b\"");
+        assert_eq!(scalar("n"), "\"n\"", "YAML 1.1 reads `n` as false");
         assert_eq!(scalar(""), "\"\"");
     }
 }

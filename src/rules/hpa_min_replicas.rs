@@ -79,12 +79,13 @@ fn raise_min(
     if datastore || w.kind == crate::model::WorkloadKind::StatefulSet {
         return None;
     }
-    let text = crate::fix::yaml::Text::of(cx.files, a.object)?;
+    let text = crate::fix::yaml::Editor::of(cx.files, a.object)?;
     let edit = text.set_entry(
         a.object,
         &crate::model::FieldPath::from_keys(&["spec"]),
         a.min_field,
         &min.into(),
+        Some(a.max_field),
     )?;
     Some(crate::finding::Fix {
         title: format!("Set `{}: {min}`", a.min_field),

@@ -35,7 +35,7 @@ impl Rule for MissingPdb {
                 Some(s @ Selector::Label(_)) => display_selector(s),
                 _ => display_labels(w.labels),
             };
-            let fix = generate_pdb(cx, w.object);
+            let fix = generate_pdb(cx, w);
             let mut reported = out.report(
                 w.object,
                 path!["metadata", "name"],
@@ -101,9 +101,16 @@ impl Rule for MissingPdb {
 /// `maxUnavailable: 1`, as a new document right after the workload, in its namespace as
 /// written. Unsafe: it changes what node drains may evict. Named after the workload (or
 /// `<name>-pdb` when a PDB has that name).
-fn generate_pdb(cx: &Context<'_>, o: &crate::model::Object) -> Option<crate::finding::Fix> {
-    let labels = crate::fix::yaml::own_match_labels(o)?;
-    if o.name.is_empty() {
+fn generate_pdb(cx: &Context<'_>, w: &crate::model::Workload<'_>) -> Option<crate::finding::Fix> {
+    let o = w.object;
+    let labels = crate::fix::yaml::own_match_labels(w)?;
+    // A workload defined twice where both copies are applied together (two install files
+    // in one directory) would get a PDB per copy, and the PDBs would overlap.
+    let copies = cx
+        .index
+        .find(o, &o.kind, &o.name)
+        .filter(|c| !std::ptr::eq(*c, o));
+    if o.name.is_empty() || copies.count() > 0 {
         return None;
     }
     let free = |name: &str| {
@@ -129,7 +136,7 @@ fn generate_pdb(cx: &Context<'_>, o: &crate::model::Object) -> Option<crate::fin
             "selector": { "matchLabels": labels },
         },
     });
-    let text = crate::fix::yaml::Text::of(cx.files, o)?;
+    let text = crate::fix::yaml::Editor::of(cx.files, o)?;
     let edit = text.append_document(o, &pdb)?;
     Some(crate::finding::Fix {
         title: format!("Add PodDisruptionBudget `{name}` with `maxUnavailable: 1`"),

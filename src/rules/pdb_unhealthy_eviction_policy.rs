@@ -2,7 +2,7 @@
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::{Applicability, Fix, Severity};
-use crate::fix::yaml::Text;
+use crate::fix::yaml::Editor;
 use crate::model::PdbApi;
 use crate::path;
 
@@ -51,13 +51,14 @@ impl Rule for PdbUnhealthyEvictionPolicy {
             } else {
                 Applicability::Safe
             };
-            let fix = Text::of(cx.files, o)
+            let fix = Editor::of(cx.files, o)
                 .and_then(|t| {
                     t.set_entry(
                         o,
                         &path!["spec"],
                         "unhealthyPodEvictionPolicy",
                         &"AlwaysAllow".into(),
+                        None,
                     )
                 })
                 .map(|edit| Fix {

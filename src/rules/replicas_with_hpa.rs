@@ -2,7 +2,7 @@
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::{Applicability, Fix, Severity};
-use crate::fix::yaml::Text;
+use crate::fix::yaml::Editor;
 use crate::path;
 
 pub struct ReplicasWithHpa;
@@ -54,7 +54,7 @@ impl Rule for ReplicasWithHpa {
 /// Removes `spec.replicas`: the autoscaler owns the scale, so leaving it out changes nothing
 /// the autoscaler does not already decide (a safe fix).
 fn drop_replicas(cx: &Context<'_>, o: &crate::model::Object) -> Option<Fix> {
-    let text = Text::of(cx.files, o)?;
+    let text = Editor::of(cx.files, o)?;
     let spec = crate::fix::yaml::written_node(o, &path!["spec"])?;
     let i = o
         .get(&path!["spec"])?
