@@ -300,8 +300,10 @@ fn check_fix(args: &CheckArgs, config: &Config, inputs: &[Input]) -> io::Result<
         }
     } else {
         for c in fixed.changed.iter().filter(|c| !c.original.stdin) {
+            // Through a symlink to its target: renaming over the link would replace it.
             let path = std::path::Path::new(&c.original.name);
-            write_atomically(path, |out| out.write_all(c.text.as_bytes()))?;
+            let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+            write_atomically(&target, |out| out.write_all(c.text.as_bytes()))?;
         }
         let stdin: Vec<&kubeha::source::SourceFile> = report
             .files
@@ -486,6 +488,10 @@ fn write_atomically(
         let mut out = BufWriter::new(file);
         write(&mut out)?;
         let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        // A file written over keeps its mode (a manifest with secrets may be 0600).
+        if let Ok(meta) = std::fs::metadata(path) {
+            file.set_permissions(meta.permissions())?;
+        }
         file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
