@@ -7,6 +7,7 @@
 
 pub(crate) mod yaml;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::config::Config;
@@ -40,7 +41,9 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
             .unwrap_or_default();
         (first, *i)
     });
-    let mut taken: Vec<&Edit> = Vec::new();
+    // Taken edits by (start, end): they never overlap, so a new edit can only clash with the
+    // one before it and the one after it, which keeps a file with thousands of fixes linear.
+    let mut taken: BTreeMap<(u32, u32), &Edit> = BTreeMap::new();
     let mut applied = Vec::new();
     for (i, fix) in order {
         let fits = fix.edits.iter().all(|e| {
@@ -50,19 +53,20 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
                 && text.is_char_boundary(e.span.end as usize)
         });
         let clashes = fix.edits.iter().enumerate().any(|(j, e)| {
-            taken.iter().any(|t| overlaps(t, e))
+            let before = taken.range(..=(e.span.start, u32::MAX)).next_back();
+            let after = taken.range((e.span.start, 0)..).next();
+            before.into_iter().chain(after).any(|(_, t)| overlaps(t, e))
                 || fix.edits.iter().skip(j + 1).any(|o| overlaps(o, e))
         });
         if fits && !clashes {
-            taken.extend(&fix.edits);
+            taken.extend(fix.edits.iter().map(|e| ((e.span.start, e.span.end), e)));
             applied.push(i);
         }
     }
     applied.sort_unstable();
-    taken.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out = String::with_capacity(text.len() + 64);
     let mut at = 0usize;
-    for e in taken {
+    for e in taken.into_values() {
         out.push_str(text.get(at..e.span.start as usize).unwrap_or_default());
         out.push_str(&e.text);
         at = e.span.end as usize;
@@ -85,7 +89,14 @@ pub fn unified_diff(name: &str, before: &str, after: &str) -> String {
     if before == after {
         return String::new();
     }
-    similar::TextDiff::from_lines(before, after)
+    // Patience diff anchors on unique lines (names), so thousands of scattered fixes in a large
+    // file diff in near-linear time where Myers is O(N·D); the deadline bounds the rest (the
+    // diff stays correct, only less minimal).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .deadline(deadline)
+        .diff_lines(before, after)
         .unified_diff()
         .context_radius(3)
         .header(&format!("a/{name}"), &format!("b/{name}"))
@@ -180,8 +191,7 @@ fn fix_round(
     report: &Report,
     level: Applicability,
 ) -> Vec<Applied> {
-    let mut by_file: std::collections::BTreeMap<usize, Vec<&crate::finding::Finding>> =
-        std::collections::BTreeMap::new();
+    let mut by_file: BTreeMap<usize, Vec<&crate::finding::Finding>> = BTreeMap::new();
     for f in &report.findings {
         let Some(fix) = &f.fix else { continue };
         let editable = ws.files.get(f.file).is_some_and(|s| s.role == Role::Linted);

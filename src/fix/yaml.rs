@@ -122,8 +122,10 @@ impl<'a> Editor<'a> {
         }
     }
 
+    /// The file's line break, as its first line ends (not a scan of the whole file per edit).
     fn newline(&self) -> &'static str {
-        if self.text.contains("\r\n") {
+        let first = self.text.find('\n').unwrap_or(0);
+        if first > 0 && self.text.as_bytes().get(first - 1) == Some(&b'\r') {
             "\r\n"
         } else {
             "\n"
@@ -184,11 +186,13 @@ impl<'a> Editor<'a> {
 
     /// How far this file indents a nested mapping, and a sequence under a key (0 when its
     /// `- ` stays at the key's column), from the first such pair of lines; 2 and 2 by default.
+    /// Style is a file's, not one object's: the first pair in the file decides.
     fn style(&self) -> Style {
         let mut step = None;
         let mut seq = None;
         let mut prev: Option<(usize, &str)> = None;
-        for line in self.text.lines() {
+        // The first lines tell; a bound keeps a fix in a large file from scanning all of it.
+        for line in self.text.lines().take(STYLE_LINES) {
             let trimmed = line.trim_start_matches(' ');
             if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
@@ -380,6 +384,9 @@ fn nested(parent: &SpanNode, child: &SpanNode) -> bool {
         && child.key.start >= parent.value.start
         && child.value.end <= parent.value.end.saturating_add(1)
 }
+
+/// How many lines [`Editor::style`] reads to learn the file's indentation.
+const STYLE_LINES: usize = 2000;
 
 #[derive(Clone, Copy)]
 struct Style {

@@ -1,7 +1,10 @@
 //! `hpa-min-replicas`: an autoscaler that may scale a workload down below the minimum.
 
+use std::collections::HashMap;
+
 use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
+use crate::model::{Object, Workload};
 
 pub struct HpaMinReplicas;
 
@@ -26,6 +29,16 @@ impl Rule for HpaMinReplicas {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let min = cx.int_option("min-replicas");
+        // Each autoscaler's target workload, for the fix (one pass, not one per autoscaler).
+        let targets: HashMap<*const Object, &Workload<'_>> = cx
+            .index
+            .workloads
+            .iter()
+            .filter_map(|w| {
+                let a = cx.index.autoscaler_of(w)?;
+                Some((std::ptr::from_ref(a.object), w))
+            })
+            .collect();
         for a in cx.index.autoscalers() {
             if i64::from(a.min_replicas) >= min {
                 continue;
@@ -36,7 +49,9 @@ impl Rule for HpaMinReplicas {
             } else {
                 format!(" (`{field}` defaults to {})", a.min_replicas)
             };
-            let fix = raise_min(cx, a, min);
+            let fix = targets
+                .get(&std::ptr::from_ref(a.object))
+                .and_then(|w| raise_min(cx, a, w, min));
             let mut reported = out.report(
                 a.object,
                 a.min_path(),
@@ -63,16 +78,12 @@ impl Rule for HpaMinReplicas {
 fn raise_min(
     cx: &Context<'_>,
     a: &crate::index::Autoscaler<'_>,
+    w: &Workload<'_>,
     min: i64,
 ) -> Option<crate::finding::Fix> {
     if min > i64::from(a.max_replicas) || min < 1 {
         return None;
     }
-    let w = cx.index.workloads.iter().find(|w| {
-        cx.index
-            .autoscaler_of(w)
-            .is_some_and(|of| std::ptr::eq(of.object, a.object))
-    })?;
     let datastore = w.containers().any(|c| {
         crate::model::container_datastore(c.container.image.as_deref(), &c.container.name).is_some()
     });

@@ -61,7 +61,9 @@ impl Rule for UnknownField {
                 } else {
                     "Remove it or fix its name: the API server drops unknown fields, so this setting silently does not exist".to_owned()
                 };
-                let fix = if known_elsewhere {
+                // Each try decodes the object again: a bound keeps an object with thousands of
+                // stray keys linear.
+                let fix = if known_elsewhere || o.unknown_fields.len() > MAX_RENAME_TRIES {
                     None
                 } else {
                     rename_fix(cx, o, path, key)
@@ -79,6 +81,9 @@ impl Rule for UnknownField {
         }
     }
 }
+
+/// Objects with more unknown fields than this get no rename fixes.
+const MAX_RENAME_TRIES: usize = 32;
 
 /// Renames `key` to its did-you-mean when that is the one closest field name and the object,
 /// decoded again with it, knows the field there (the list of names spans every kind, so the
