@@ -292,6 +292,30 @@ mod tests {
     }
 
     #[test]
+    fn many_fixes_apply_in_linear_time() {
+        // 50,000 fixes: comparing each with every taken edit would take minutes in a debug
+        // build; checking neighbours takes well under a second.
+        let n = 50_000u32;
+        let text = "x".repeat(n as usize * 2);
+        let fixes: Vec<Fix> = (0..n).map(|i| fix(&[(i * 2, i * 2 + 1, "y")])).collect();
+        let refs: Vec<&Fix> = fixes.iter().rev().collect();
+        let (out, taken) = apply(&text, &refs);
+        assert_eq!(taken.len(), n as usize);
+        assert_eq!(out, "yx".repeat(n as usize));
+    }
+
+    #[test]
+    fn a_diff_of_many_scattered_changes_is_quick() {
+        // Every other line of 40,000 changed (20,000 changes): Myers is O(N·D) here, Patience near-linear.
+        let before: String = (0..20_000)
+            .map(|i| format!("name: n{i}\nvalue: yes\n"))
+            .collect();
+        let after = before.replace("value: yes", "value: \"yes\"");
+        let diff = unified_diff("big.yaml", &before, &after);
+        assert_eq!(diff.matches("\n+value: \"yes\"").count(), 20_000);
+    }
+
+    #[test]
     fn diff_is_unified_with_headers() {
         let diff = unified_diff("k.yaml", "a: 1\nb: yes\n", "a: 1\nb: \"yes\"\n");
         assert!(diff.starts_with("--- a/k.yaml\n+++ b/k.yaml\n@@"), "{diff}");

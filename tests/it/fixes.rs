@@ -444,3 +444,46 @@ fn unsafe_fixes_need_fix_or_diff() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn fix_writes_through_symlinks_and_never_writes_context_files() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fix-links");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("real")).unwrap();
+    std::fs::write(dir.join("real/cron.yaml"), FIXABLE_DOC).unwrap();
+    std::fs::write(
+        dir.join("context.yaml"),
+        FIXABLE_DOC.replace("nightly", "other"),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("real/cron.yaml", dir.join("link.yaml")).unwrap();
+    #[cfg(not(unix))]
+    std::fs::copy(dir.join("real/cron.yaml"), dir.join("link.yaml")).unwrap();
+    let out = kubeha(&dir)
+        .args([
+            "check",
+            "link.yaml",
+            "--context",
+            "context.yaml",
+            "--fix",
+            "--no-config",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    #[cfg(unix)]
+    {
+        assert!(
+            dir.join("link.yaml")
+                .symlink_metadata()
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let fixed = std::fs::read_to_string(dir.join("real/cron.yaml")).unwrap();
+        assert!(fixed.starts_with("apiVersion: batch/v1\n"), "{fixed}");
+    }
+    let context = std::fs::read_to_string(dir.join("context.yaml")).unwrap();
+    assert_eq!(context, FIXABLE_DOC.replace("nightly", "other"));
+}
