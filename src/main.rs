@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule),
+        Command::Lsp => in_pool(0, kubeha::lsp::run_stdio).map(|()| ExitCode::SUCCESS),
         Command::ConfigSchema => {
             let text = serde_json::to_string_pretty(&config_schema()).map_err(io::Error::other);
             text.and_then(|t| writeln!(io::stdout(), "{t}"))

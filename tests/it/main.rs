@@ -18,6 +18,7 @@ mod fixtures;
 mod formats;
 mod gate;
 mod hostile;
+mod lsp;
 mod properties;
 mod registry;
 mod variants;
