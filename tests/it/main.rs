@@ -14,6 +14,7 @@
 
 mod cli;
 mod corpus;
+mod editor;
 mod fixtures;
 mod formats;
 mod gate;
