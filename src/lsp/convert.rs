@@ -117,11 +117,7 @@ pub fn path_of(uri: &Uri) -> Option<PathBuf> {
 
 /// Where a rule's documentation is published.
 pub fn rule_doc_uri(rule: &str) -> Option<Uri> {
-    Uri::from_str(&format!(
-        "{}/blob/main/rules/{rule}.md",
-        env!("CARGO_PKG_REPOSITORY")
-    ))
-    .ok()
+    Uri::from_str(&crate::rules::doc_url(rule)).ok()
 }
 
 /// A finding as a diagnostic: `uri_of_file` maps file numbers to URIs (related locations may

@@ -171,6 +171,14 @@ pub static RULES: &[&dyn Rule] = &[
     &unused_suppression::UnusedSuppression,
 ];
 
+/// Where the project is published (`repository` in Cargo.toml).
+pub const HOME: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where a rule's documentation (`rules/<rule>.md`) is published.
+pub fn doc_url(rule: &str) -> String {
+    format!("{HOME}/blob/main/rules/{rule}.md")
+}
+
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().name == name)
 }
