@@ -599,7 +599,7 @@ fn explain(rule: &str) -> io::Result<ExitCode> {
     });
     if let Some(r) = found {
         let mut out = io::stdout().lock();
-        out.write_all(r.meta().doc.as_bytes())?;
+        out.write_all(r.meta().document().as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
     let hint = suggest::hint(rule, kubeha::rules::names())

@@ -751,7 +751,7 @@ impl<'c> Server<'c> {
             rules_shown.push(f.rule);
             if let Some(rule) = crate::rules::find(f.rule) {
                 text.push_str("---\n\n");
-                text.push_str(rule.meta().doc);
+                text.push_str(&rule.meta().document());
                 text.push('\n');
             }
         }

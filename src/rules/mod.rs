@@ -115,8 +115,23 @@ pub struct RuleMeta {
     pub enabled: bool,
     pub summary: &'static str,
     pub options: &'static [OptionMeta],
-    /// `rules/<name>.md`, embedded.
+    /// `rules/<name>.md`, embedded: the title, then the sections (see [`RuleMeta::document`]).
     pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The rule's documentation as `kubeha explain`, hover and SARIF show it: the title, the
+    /// metadata line derived from this metadata (never written in the `.md`, so it cannot
+    /// drift), then the rest of `rules/<name>.md`.
+    pub fn document(&self) -> String {
+        let (title, rest) = self.doc.split_once('\n').unwrap_or((self.doc, ""));
+        format!(
+            "{title}\n\nGroup: {} · Default severity: {} · Enabled by default: {}\n{rest}",
+            self.group,
+            self.severity,
+            if self.enabled { "yes" } else { "no" }
+        )
+    }
 }
 
 pub trait Rule: Send + Sync {

@@ -25,6 +25,11 @@ fn every_rule_has_code_doc_and_fixtures() {
             "{}: doc title",
             m.name
         );
+        assert!(
+            !m.doc.contains("Default severity:"),
+            "{}: the metadata line is derived from the rule's metadata; do not write it",
+            m.name
+        );
         for h in HEADINGS {
             assert!(m.doc.contains(h), "{}: doc lacks `{h}`", m.name);
         }
