@@ -140,6 +140,7 @@ pub fn api_rejections(o: &Object) -> Vec<(FieldPath, String)> {
     }
     out.extend(min_domains(o));
     out.extend(int_or_percent_values(o));
+    out.extend(rolling_update_counts(o));
     out.extend(negative_replicas(o));
     out.extend(container_ports(o));
     out.extend(service_ports(o));
@@ -237,6 +238,88 @@ fn int_or_percent_values(o: &Object) -> Vec<(FieldPath, String)> {
                 ),
             ));
         }
+    }
+    out
+}
+
+/// An int-or-percent as `getIntOrPercentValue` reads it, when it is valid (a malformed one is
+/// reported on its own).
+fn int_or_percent_value(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(n) => n.as_i64().filter(|n| *n >= 0),
+        Value::String(s) if is_valid_percent(s) => s.trim_end_matches('%').parse().ok(),
+        _ => None,
+    }
+}
+
+/// Rolling-update counts the API server rejects beyond their format:
+/// - a DaemonSet must have exactly one of `maxUnavailable` (default 1) and `maxSurge` (default
+///   0) non-zero (`ValidateRollingUpdateDaemonSet`): `maxSurge: 1` alone is rejected, as the
+///   default `maxUnavailable: 1` stays;
+/// - a StatefulSet's `rollingUpdate.maxUnavailable` "cannot be 0", and its `partition` must
+///   not be negative (`validateRollingUpdateStatefulSet`).
+fn rolling_update_counts(o: &Object) -> Vec<(FieldPath, String)> {
+    let spec = o.raw.get("spec");
+    let strategy = spec.and_then(|s| s.get("updateStrategy"));
+    let rolling = strategy
+        .and_then(|s| s.get("rollingUpdate"))
+        .filter(|r| r.is_object());
+    let Some(rolling) = rolling else {
+        return Vec::new();
+    };
+    let kind = strategy
+        .and_then(|s| s.get("type"))
+        .and_then(Value::as_str)
+        .unwrap_or("RollingUpdate");
+    if kind != "RollingUpdate" {
+        return Vec::new();
+    }
+    let at = |key| FieldPath::from_keys(&["spec", "updateStrategy", "rollingUpdate"]).key(key);
+    let written = |key| rolling.get(key).filter(|v| !v.is_null());
+    let mut out = Vec::new();
+    match (o.kind.as_str(), o.group()) {
+        ("DaemonSet", "apps") => {
+            let value = |key, default| written(key).map_or(Some(default), int_or_percent_value);
+            let (Some(unavailable), Some(surge)) =
+                (value("maxUnavailable", 1), value("maxSurge", 0))
+            else {
+                return out;
+            };
+            if unavailable != 0 && surge != 0 {
+                let implied = if written("maxUnavailable").is_none() {
+                    " (`maxUnavailable` defaults to 1: set it to 0 to surge)"
+                } else {
+                    ""
+                };
+                out.push((
+                    at("maxSurge"),
+                    format!("sets a non-zero `maxSurge` with a non-zero `maxUnavailable`: the API server rejects it (\"may not be set when maxUnavailable is non-zero\"){implied}"),
+                ));
+            } else if unavailable == 0 && surge == 0 {
+                out.push((
+                    at("maxUnavailable"),
+                    "sets `maxUnavailable` and `maxSurge` both to 0: the API server rejects it (\"cannot be 0 when maxSurge is 0\"): an update could neither stop an old pod nor start a new one".to_owned(),
+                ));
+            }
+        }
+        ("StatefulSet", "apps") => {
+            if written("maxUnavailable").and_then(int_or_percent_value) == Some(0) {
+                out.push((
+                    at("maxUnavailable"),
+                    "sets `rollingUpdate.maxUnavailable` to 0: the API server rejects it (\"cannot be 0\")".to_owned(),
+                ));
+            }
+            if let Some(n) = written("partition")
+                .and_then(Value::as_i64)
+                .filter(|n| *n < 0)
+            {
+                out.push((
+                    at("partition"),
+                    format!("sets `partition: {n}`: the API server rejects it (\"must be greater than or equal to 0\")"),
+                ));
+            }
+        }
+        _ => {}
     }
     out
 }
