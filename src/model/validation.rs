@@ -142,6 +142,7 @@ pub fn api_rejections(o: &Object) -> Vec<(FieldPath, String)> {
     out.extend(int_or_percent_values(o));
     out.extend(rolling_update_counts(o));
     out.extend(negative_replicas(o));
+    out.extend(negative_hpa_minimum(o));
     out.extend(container_ports(o));
     out.extend(service_ports(o));
     out
@@ -341,6 +342,24 @@ fn negative_replicas(o: &Object) -> Option<(FieldPath, String)> {
             ),
         )
     })
+}
+
+/// An HPA `minReplicas` below 0 (`ValidateHorizontalPodAutoscalerSpec` in
+/// pkg/apis/autoscaling/validation: "must be greater than or equal to 1", or 0 where the alpha
+/// `HPAScaleToZero` feature gate allows 0). A `minReplicas: 0` is left to `hpa-min-replicas`, as
+/// a cluster may enable that gate.
+fn negative_hpa_minimum(o: &Object) -> Option<(FieldPath, String)> {
+    if (o.kind.as_str(), o.group()) != ("HorizontalPodAutoscaler", "autoscaling") {
+        return None;
+    }
+    let at = FieldPath::from_keys(&["spec", "minReplicas"]);
+    let n = o.get(&at).and_then(Value::as_i64).filter(|n| *n < 0)?;
+    Some((
+        at,
+        format!(
+            "sets `minReplicas: {n}`: the API server rejects it (\"must be greater than or equal to 1\")"
+        ),
+    ))
 }
 
 /// `IsValidPortNum`: 1 to 65535.
