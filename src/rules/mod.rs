@@ -10,6 +10,7 @@ mod duplicate_object;
 mod hpa_max_replicas;
 mod hpa_min_replicas;
 mod hpa_missing_resource_request;
+mod hpa_scale_down_unbounded;
 mod hpa_target_missing;
 mod identical_probes;
 mod ineffective_pdb;
@@ -152,6 +153,7 @@ pub static RULES: &[&dyn Rule] = &[
     &hpa_min_replicas::HpaMinReplicas,
     &hpa_max_replicas::HpaMaxReplicas,
     &hpa_missing_resource_request::HpaMissingResourceRequest,
+    &hpa_scale_down_unbounded::HpaScaleDownUnbounded,
     &replicas_with_hpa::ReplicasWithHpa,
     &naked_pod::NakedPod,
     &missing_readiness_probe::MissingReadinessProbe,
