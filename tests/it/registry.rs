@@ -150,3 +150,24 @@ fn no_rule_imports_a_sibling_rule() {
     }
     assert!(offenders.is_empty(), "{offenders:#?}");
 }
+
+/// The README's table of other linters' annotations is `suppress::PEER_CHECKS`, row for row.
+#[test]
+fn readme_peer_annotation_table_is_in_sync() {
+    let readme = std::fs::read_to_string(crate::repo().join("README.md")).unwrap();
+    let mut table = String::new();
+    for (linter, check, rules) in kubeha::suppress::PEER_CHECKS {
+        let shown: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
+        let _ = writeln!(table, "| {linter} | `{check}` | {} |", shown.join(", "));
+        for r in *rules {
+            assert!(
+                kubeha::rules::find(r).is_some(),
+                "{check} maps to unknown rule {r}"
+            );
+        }
+    }
+    assert!(
+        readme.contains(&table),
+        "README.md peer-annotation table is out of date; its rows should be:\n\n{table}"
+    );
+}
