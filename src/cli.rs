@@ -33,6 +33,9 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff), e.g. `kubeha man > kubeha.1`.
     Man,
+    /// Run the language server on stdin/stdout (for editors: diagnostics as you type,
+    /// hover docs, quick fixes).
+    Lsp,
     /// Print a rule's documentation.
     Explain {
         /// The rule name, e.g. `single-replica`.

@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule),
+        Command::Lsp => in_pool(0, kubeha::lsp::run_stdio).map(|()| ExitCode::SUCCESS),
         Command::ConfigSchema => {
             let text = serde_json::to_string_pretty(&config_schema()).map_err(io::Error::other);
             text.and_then(|t| writeln!(io::stdout(), "{t}"))
@@ -713,7 +714,7 @@ fn explain(rule: &str) -> io::Result<ExitCode> {
     });
     if let Some(r) = found {
         let mut out = io::stdout().lock();
-        out.write_all(r.meta().doc.as_bytes())?;
+        out.write_all(r.meta().document().as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
     let hint = suggest::hint(rule, kubeha::rules::names())

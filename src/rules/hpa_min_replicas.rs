@@ -40,7 +40,8 @@ impl Rule for HpaMinReplicas {
             })
             .collect();
         for a in cx.index.autoscalers() {
-            if i64::from(a.min_replicas) >= min {
+            // A negative minimum is rejected by the API server: `invalid-object`'s finding.
+            if i64::from(a.min_replicas) >= min || a.min_replicas < 0 {
                 continue;
             }
             let field = a.min_field;

@@ -24,7 +24,10 @@ impl Rule for ReplicasWithHpa {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for w in &cx.index.workloads {
-            let Some(replicas) = w.replicas else { continue };
+            // A negative count is `invalid-object`'s: the API server rejects it.
+            let Some(replicas) = w.replicas.filter(|n| *n >= 0) else {
+                continue;
+            };
             let Some(a) = cx.index.autoscaler_of(w) else {
                 continue;
             };

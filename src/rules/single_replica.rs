@@ -35,8 +35,9 @@ impl Rule for SingleReplica {
                 continue;
             }
             let count = i64::from(w.replicas.unwrap_or(1));
-            // `replicas: 0` is a deliberate choice: the workload is parked.
-            if count == 0 || count >= min {
+            // `replicas: 0` is a deliberate choice: the workload is parked; a negative count
+            // is `invalid-object`'s (the API server rejects it).
+            if count <= 0 || count >= min {
                 continue;
             }
             let message = match w.replicas {
