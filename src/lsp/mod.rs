@@ -786,6 +786,7 @@ impl<'c> Server<'c> {
         for f in self.report.findings.iter().filter(|f| f.file == file) {
             if let Some(fix) = &f.fix
                 && fix.applicability == Applicability::Safe
+                && fix.edits.iter().all(|e| e.file == file)
             {
                 safe_in_file.push(fix);
             }
@@ -823,8 +824,14 @@ impl<'c> Server<'c> {
             }
         }
         if wants(&CodeActionKind::SOURCE_FIX_ALL) && !safe_in_file.is_empty() {
-            let edits: Vec<&crate::finding::Edit> =
-                safe_in_file.iter().flat_map(|f| f.edits.iter()).collect();
+            // The fixes that fit together (as one `--fix` round takes them): the protocol
+            // forbids overlapping edits, and the rest are offered again after this one.
+            let (_, taken) = crate::fix::apply(&source.text, &safe_in_file);
+            let edits: Vec<&crate::finding::Edit> = taken
+                .iter()
+                .filter_map(|&i| safe_in_file.get(i))
+                .flat_map(|f| f.edits.iter())
+                .collect();
             if let Some(edit) = self.workspace_edit(edits) {
                 actions.push(CodeAction {
                     title: "Apply every safe kubeha fix in this file".to_owned(),

@@ -460,3 +460,56 @@ fn bad_input_never_kills_the_server() {
     assert_eq!(r["error"]["code"], -32601, "{r}");
     c.shutdown();
 }
+
+#[test]
+fn a_fix_from_the_code_action_clears_its_finding() {
+    let root = scratch("fix");
+    let file = root.join("k8s/cm.yaml");
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags, namespace: x}\ndata:\n  enabled: yes\n  verbose: on\n";
+    std::fs::write(&file, text).unwrap();
+    let mut c = Client::start(&root, json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(&file), "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let d = c.diagnostics(&file);
+    assert_eq!(
+        codes(&d),
+        ["ambiguous-scalar", "ambiguous-scalar"],
+        "{d:#?}"
+    );
+    // One quick fix, preferred, for the first; then every safe fix of the file at once.
+    let first = d.iter().find(|d| d["range"]["start"]["line"] == 4).unwrap();
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&file)}, "range": first["range"], "context": {"diagnostics": [first]}}),
+    );
+    let actions = r["result"].as_array().unwrap();
+    let fix = actions
+        .iter()
+        .find(|a| a["isPreferred"] == json!(true))
+        .unwrap_or_else(|| panic!("{actions:#?}"));
+    assert_eq!(fix["kind"], "quickfix");
+    let r = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri(&file)}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    let all = &r["result"].as_array().unwrap()[0];
+    let mut edits: Vec<Value> = all["edit"]["changes"][uri(&file)]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(edits.len(), 2, "{all:#}");
+    // Apply them last first, so the earlier ranges stay true.
+    edits.sort_by_key(|e| std::cmp::Reverse(e["range"]["start"]["line"].as_u64()));
+    let changes: Vec<Value> = edits
+        .iter()
+        .map(|e| json!({"range": e["range"], "text": e["newText"]}))
+        .collect();
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri(&file), "version": 2}, "contentChanges": changes}),
+    );
+    assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
+    c.shutdown();
+}
