@@ -946,9 +946,11 @@ impl<'l> Builder<'l> {
                     .drain(key_base..)
                     .zip(self.values.drain(base..))
                     .zip(self.spans.drain(base..));
+                let mut repeats = Vec::new();
                 for ((key, value), node) in children {
-                    insert(&mut map, &mut spans, key, value, node, &mut self.duplicates);
+                    insert(&mut map, &mut spans, key, value, node, &mut repeats);
                 }
+                locate_duplicates(&map, &mut spans, repeats, &mut self.duplicates);
                 for (source, source_spans) in merges {
                     merge_into(&mut map, &mut spans, source, source_spans);
                 }
@@ -1015,13 +1017,20 @@ fn text_of_key(frame: Option<&Frame>) -> String {
     }
 }
 
+/// A repeated key met while filling a mapping, located once the mapping is complete.
+struct Repeat {
+    key: String,
+    span: Span,
+    node: SpanNode,
+}
+
 fn insert(
     map: &mut Map<String, Value>,
     spans: &mut Vec<SpanNode>,
     key: PendingKey,
     value: Value,
     mut node: SpanNode,
-    duplicates: &mut Vec<DuplicateKey>,
+    repeats: &mut Vec<Repeat>,
 ) {
     node.key = key.span;
     node.flags |= key.flags;
@@ -1029,32 +1038,52 @@ fn insert(
         // `key:` with no value: point at the key.
         node.value = Span::empty(key.span.end);
     }
-    let duplicate = match map.entry(key.text) {
+    match map.entry(key.text) {
         serde_json::map::Entry::Vacant(slot) => {
             slot.insert(value);
-            None
+            spans.push(node);
         }
         serde_json::map::Entry::Occupied(mut slot) => {
-            // Rare: the last value wins, as in kubectl; remember where to replace the spans.
+            // Rare: the last value wins, as in kubectl, in the first key's place.
             slot.insert(value);
-            Some(slot.key().clone())
+            repeats.push(Repeat {
+                key: slot.key().clone(),
+                span: key.span,
+                node,
+            });
         }
-    };
-    let Some(text) = duplicate else {
-        spans.push(node);
+    }
+}
+
+/// Replaces the spans of each repeated key's entry, in the order the repeats were written.
+/// The entries' positions are looked up in one pass over the keys, not one scan per repeat
+/// (160,000 repeated pairs took 91 s that way).
+fn locate_duplicates(
+    map: &Map<String, Value>,
+    spans: &mut [SpanNode],
+    repeats: Vec<Repeat>,
+    duplicates: &mut Vec<DuplicateKey>,
+) {
+    if repeats.is_empty() {
         return;
-    };
-    if let Some(slot) = map
+    }
+    let position: HashMap<&str, usize> = map
         .keys()
-        .position(|k| *k == text)
-        .and_then(|i| spans.get_mut(i))
-    {
-        duplicates.push(DuplicateKey {
-            key: text,
-            first: slot.key,
-            second: key.span,
-        });
-        *slot = node;
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    for repeat in repeats {
+        if let Some(slot) = position
+            .get(repeat.key.as_str())
+            .and_then(|&i| spans.get_mut(i))
+        {
+            duplicates.push(DuplicateKey {
+                first: slot.key,
+                second: repeat.span,
+                key: repeat.key,
+            });
+            *slot = repeat.node;
+        }
     }
 }
 
@@ -1180,6 +1209,26 @@ mod tests {
         let d = &doc.duplicates[0];
         assert_eq!((d.first.start, d.second.start), (0, 10));
         assert_eq!(at(text, doc, &crate::path!["a"]), "a: 3");
+    }
+
+    #[test]
+    fn many_duplicate_keys_are_located_in_one_pass() {
+        // 40,000 keys written twice: a scan of the keys per repeat is 8e8 comparisons.
+        let keys = 40_000;
+        let mut text = String::new();
+        for round in 1..=2 {
+            for i in 0..keys {
+                text.push_str(&format!("k{i}: {round}\n"));
+            }
+        }
+        let f = load(&text);
+        let doc = &f.documents[0];
+        assert_eq!(doc.duplicates.len(), keys);
+        let last = &doc.duplicates[keys - 1];
+        assert_eq!(last.key, format!("k{}", keys - 1));
+        assert_eq!(&text[last.second.start as usize..][..7], "k39999:");
+        assert_eq!(at(&text, doc, &crate::path!["k7"]), "k7: 2");
+        assert_eq!(doc.root["k7"], 2);
     }
 
     #[test]
