@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -16,7 +17,9 @@ use crate::discover::{InputError, InputFile, Inputs, ReadError, SkipReason, Skip
 use crate::finding::ObjectRef;
 use crate::index::BrokenObject;
 use crate::model::{self, FieldPath, Object, Typed, decode, resolve};
-use crate::source::{self, Document, DuplicateKey, LoadError, Role, SourceFile, Span, load_str};
+use crate::source::{
+    self, Document, DuplicateKey, LoadError, Role, SourceFile, Span, load_str_in_run,
+};
 
 /// Every loaded file of a run: what the rules run over.
 #[derive(Debug, Default)]
@@ -54,7 +57,9 @@ impl Workspace {
             partial,
             ..Workspace::default()
         };
-        let loaded = largest_first(files, |i, input| load_file(i, &input, config));
+        // What aliases copied in all files, against `max-run-alias-bytes`.
+        let aliases = AtomicUsize::new(0);
+        let loaded = largest_first(files, |i, input| load_file(i, &input, config, &aliases));
         for (i, file) in loaded.into_iter().enumerate() {
             if file.source.role == Role::NotManifest {
                 ws.skipped.push(Skipped {
@@ -80,7 +85,7 @@ impl Workspace {
         let Some(slot) = self.files.get_mut(file) else {
             return;
         };
-        let loaded = load_file(file, input, config);
+        let loaded = load_file(file, input, config, &AtomicUsize::new(0));
         *slot = loaded.source;
         if let Some(c) = self.comments.get_mut(file) {
             *c = loaded.directives;
@@ -246,7 +251,12 @@ pub fn parse_floor(inputs: Inputs) -> (usize, usize) {
 }
 
 /// Loads one file: decode UTF-8, parse, skip a walked non-manifest, build objects.
-fn load_file(file: usize, input: &InputFile, config: &Config) -> LoadedFile {
+fn load_file(
+    file: usize,
+    input: &InputFile,
+    config: &Config,
+    run_aliases: &AtomicUsize,
+) -> LoadedFile {
     let name = input.name.clone();
     let mut problems = LoadProblems::default();
     let bytes = match &input.content {
@@ -294,7 +304,7 @@ fn load_file(file: usize, input: &InputFile, config: &Config) -> LoadedFile {
         }
     };
     let mut source = SourceFile::with_role(name, text, input.stdin, input.role);
-    let loaded = load_str(&source.text, &source.lines, &config.limits);
+    let loaded = load_str_in_run(&source.text, &source.lines, &config.limits, run_aliases);
     if is_not_manifest(input, &loaded) {
         if let Some(s) = Arc::get_mut(&mut source) {
             s.role = Role::NotManifest;
@@ -605,7 +615,7 @@ mod tests {
 
     fn objects(text: &str) -> Vec<Object> {
         let input = InputFile::in_memory("t.yaml", None, text.as_bytes().to_vec());
-        let loaded = load_file(0, &input, &Config::default());
+        let loaded = load_file(0, &input, &Config::default(), &AtomicUsize::new(0));
         assert!(loaded.problems.yaml.is_empty() && loaded.problems.objects.is_empty());
         loaded.objects
     }

@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
@@ -30,9 +31,18 @@ pub struct Limits {
     pub max_file_bytes: usize,
     pub max_depth: usize,
     pub max_alias_nodes: usize,
+    /// What aliases may copy in one file, in bytes (see [`NODE_BYTES`]).
+    pub max_alias_bytes: usize,
+    /// What aliases may copy in all files of one run, in bytes.
+    pub max_run_alias_bytes: usize,
     pub max_documents: usize,
     pub max_scalar_bytes: usize,
 }
+
+/// What one copied node costs on top of its text: a `Value` and its `SpanNode`. A scalar
+/// counts its text whatever its size, so a 1 MB anchored string aliased 20,000 times is 20 GB,
+/// not 20,000 nodes.
+pub const NODE_BYTES: usize = std::mem::size_of::<Value>() + std::mem::size_of::<SpanNode>();
 
 impl Default for Limits {
     fn default() -> Self {
@@ -40,6 +50,8 @@ impl Default for Limits {
             max_file_bytes: 64 << 20,
             max_depth: 256,
             max_alias_nodes: 100_000,
+            max_alias_bytes: 256 << 20,
+            max_run_alias_bytes: 1 << 30,
             max_documents: 100_000,
             max_scalar_bytes: 16 << 20,
         }
@@ -129,6 +141,17 @@ pub(crate) const PARALLEL_BYTES: usize = 128 << 10;
 
 /// Loads every document of `text`. Never fails as a whole: broken documents become errors.
 pub fn load_str(text: &str, lines: &LineIndex, limits: &Limits) -> LoadedFile {
+    load_str_in_run(text, lines, limits, &AtomicUsize::new(0))
+}
+
+/// [`load_str`] as one file of a run: `run_aliases` counts the bytes aliases copied in all
+/// the run's files, against [`Limits::max_run_alias_bytes`].
+pub fn load_str_in_run(
+    text: &str,
+    lines: &LineIndex,
+    limits: &Limits,
+    run_aliases: &AtomicUsize,
+) -> LoadedFile {
     if text.len() > limits.max_file_bytes {
         return LoadedFile {
             documents: Vec::new(),
@@ -145,9 +168,14 @@ pub fn load_str(text: &str, lines: &LineIndex, limits: &Limits) -> LoadedFile {
         };
     }
     let chunks = split_documents(text, lines);
+    // Chunks are parsed in parallel: the file's alias budget is shared between them.
+    let budget = AliasBudget {
+        file: AtomicUsize::new(0),
+        run: run_aliases,
+    };
     let parse = |&(start, end): &(usize, usize)| {
         let chunk = text.get(start..end).unwrap_or("");
-        parse_chunk(chunk, start, limits)
+        parse_chunk(chunk, start, limits, &budget)
     };
     let results: Vec<ChunkOut> = if text.len() >= PARALLEL_BYTES && chunks.len() > 1 {
         chunks.par_iter().map(parse).collect()
@@ -354,7 +382,7 @@ impl Offsets {
 /// How many dedented closing brackets one chunk may have joined before giving up.
 const MAX_JOINS: usize = 64;
 
-fn parse_chunk(chunk: &str, base: usize, limits: &Limits) -> ChunkOut {
+fn parse_chunk(chunk: &str, base: usize, limits: &Limits, budget: &AliasBudget<'_>) -> ChunkOut {
     let offsets = Offsets::new(chunk, base);
     let source_name = helm_source(chunk);
     let mut patched: Option<String> = None;
@@ -365,7 +393,7 @@ fn parse_chunk(chunk: &str, base: usize, limits: &Limits) -> ChunkOut {
         let (documents, failure) = parse_text(
             text,
             &offsets,
-            limits,
+            (limits, budget),
             source_name.as_ref(),
             &mut directives,
         );
@@ -435,11 +463,11 @@ enum Failure {
 fn parse_text(
     text: &str,
     offsets: &Offsets,
-    limits: &Limits,
+    (limits, budget): (&Limits, &AliasBudget<'_>),
     source_name: Option<&String>,
     directives: &mut Directives,
 ) -> (Vec<Document>, Option<Failure>) {
-    let mut builder = Builder::new(limits);
+    let mut builder = Builder::new(limits, budget);
     let mut documents = Vec::new();
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -562,28 +590,48 @@ enum Frame {
     },
 }
 
+/// Bytes aliases have copied so far, in this file and in the whole run.
+struct AliasBudget<'r> {
+    file: AtomicUsize,
+    run: &'r AtomicUsize,
+}
+
+/// Adds `cost` to `spent` unless that would pass `limit`; false when it would.
+fn spend(spent: &AtomicUsize, cost: usize, limit: usize) -> bool {
+    spent
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |s| {
+            s.checked_add(cost).filter(|&total| total <= limit)
+        })
+        .is_ok()
+}
+
 struct Anchored {
     value: Value,
     spans: SpanNode,
     nodes: usize,
+    /// What a copy costs: its text and [`NODE_BYTES`] per node, aliases inside it expanded.
+    bytes: usize,
     /// Nesting levels of the anchored node (0 for a scalar): an alias adds them where it is used.
     height: usize,
 }
 
 struct Builder<'l> {
     limits: &'l Limits,
+    budget: &'l AliasBudget<'l>,
     stack: Vec<Frame>,
     /// Finished children of the open collections, innermost last (see [`Frame`]).
     values: Vec<Value>,
     spans: Vec<SpanNode>,
     /// Keys of the finished entries of the open mappings.
     keys: Vec<PendingKey>,
-    /// Node count at each open frame's start, to size anchored subtrees.
-    counts: Vec<usize>,
+    /// Node count and bytes at each open frame's start, to size anchored subtrees.
+    counts: Vec<(usize, usize)>,
     /// Per open frame: the greatest height of its finished children.
     heights: Vec<usize>,
     anchors: HashMap<usize, Anchored>,
     nodes: usize,
+    /// Bytes of the document so far, aliases expanded (see [`Anchored::bytes`]).
+    bytes: usize,
     alias_nodes: usize,
     duplicates: Vec<DuplicateKey>,
     root: Option<(Value, SpanNode)>,
@@ -597,9 +645,10 @@ struct Builder<'l> {
 type Step = Result<Option<Document>, LoadError>;
 
 impl<'l> Builder<'l> {
-    fn new(limits: &'l Limits) -> Self {
+    fn new(limits: &'l Limits, budget: &'l AliasBudget<'l>) -> Self {
         Self {
             limits,
+            budget,
             stack: Vec::new(),
             values: Vec::new(),
             spans: Vec::new(),
@@ -608,6 +657,7 @@ impl<'l> Builder<'l> {
             heights: Vec::new(),
             anchors: HashMap::new(),
             nodes: 0,
+            bytes: 0,
             alias_nodes: 0,
             duplicates: Vec::new(),
             root: None,
@@ -743,9 +793,10 @@ impl<'l> Builder<'l> {
                 ),
             ));
         }
-        self.counts.push(self.nodes);
+        self.counts.push((self.nodes, self.bytes));
         self.heights.push(0);
         self.nodes += 1;
+        self.bytes = self.bytes.saturating_add(NODE_BYTES);
         Ok(())
     }
 
@@ -754,6 +805,7 @@ impl<'l> Builder<'l> {
         self.skipped = false;
         self.alias_nodes = 0;
         self.nodes = 0;
+        self.bytes = 0;
         self.heights.clear();
         let duplicates = std::mem::take(&mut self.duplicates);
         self.values.clear();
@@ -781,6 +833,8 @@ impl<'l> Builder<'l> {
         span: Span,
     ) -> Step {
         let plain = style == ScalarStyle::Plain && !matches!(tag, Some("str"));
+        let bytes = text.len().saturating_add(NODE_BYTES);
+        self.bytes = self.bytes.saturating_add(bytes);
         // A key: kept as text, never as a Value.
         if let Some(Frame::Map {
             key: key @ None, ..
@@ -807,6 +861,7 @@ impl<'l> Builder<'l> {
                         value: Value::String(text_of_key(self.stack.last())),
                         spans: SpanNode::leaf(span, 0),
                         nodes: 1,
+                        bytes,
                         height: 0,
                     },
                 );
@@ -833,6 +888,7 @@ impl<'l> Builder<'l> {
                     value: value.clone(),
                     spans: node.clone(),
                     nodes: 1,
+                    bytes,
                     height: 0,
                 },
             );
@@ -857,6 +913,25 @@ impl<'l> Builder<'l> {
                 ),
             ));
         }
+        let bytes = anchored.bytes;
+        if !spend(&self.budget.file, bytes, self.limits.max_alias_bytes) {
+            return Err(Self::error(
+                span,
+                format!(
+                    "aliases expand to more than {} bytes in this file (an alias bomb?)",
+                    self.limits.max_alias_bytes
+                ),
+            ));
+        }
+        if !spend(self.budget.run, bytes, self.limits.max_run_alias_bytes) {
+            return Err(Self::error(
+                span,
+                format!(
+                    "aliases expand to more than {} bytes in this run (an alias bomb?)",
+                    self.limits.max_run_alias_bytes
+                ),
+            ));
+        }
         // An alias copies its anchor's whole tree: a chain of them must not nest deeper than
         // the limit the parser enforces on written collections.
         if self.stack.len() + anchored.height > self.limits.max_depth {
@@ -877,6 +952,7 @@ impl<'l> Builder<'l> {
         spans.value = span;
         spans.flags |= flags::FROM_ALIAS;
         self.nodes += anchored.nodes;
+        self.bytes = self.bytes.saturating_add(bytes);
         if let Some(Frame::Map {
             key: key @ None, ..
         }) = self.stack.last_mut()
@@ -902,7 +978,7 @@ impl<'l> Builder<'l> {
         let Some(frame) = self.stack.pop() else {
             return Ok(None);
         };
-        let started = self.counts.pop().unwrap_or(0);
+        let (started, started_bytes) = self.counts.pop().unwrap_or((0, 0));
         let height = self.heights.pop().unwrap_or(0) + 1;
         if let Some(h) = self.heights.last_mut() {
             *h = (*h).max(height);
@@ -968,6 +1044,7 @@ impl<'l> Builder<'l> {
                     value: value.clone(),
                     spans: node.clone(),
                     nodes: self.nodes.saturating_sub(started),
+                    bytes: self.bytes.saturating_sub(started_bytes),
                     height,
                 },
             );
