@@ -1290,12 +1290,13 @@ mod tests {
 
     #[test]
     fn many_duplicate_keys_are_located_in_one_pass() {
+        use std::fmt::Write as _;
         // 40,000 keys written twice: a scan of the keys per repeat is 8e8 comparisons.
         let keys = 40_000;
         let mut text = String::new();
         for round in 1..=2 {
             for i in 0..keys {
-                text.push_str(&format!("k{i}: {round}\n"));
+                writeln!(text, "k{i}: {round}").unwrap();
             }
         }
         let f = load(&text);
