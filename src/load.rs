@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::discover::{InputError, InputFile, Inputs, ReadError, SkipReason, Skipped};
 use crate::finding::ObjectRef;
 use crate::index::BrokenObject;
-use crate::model::{self, FieldPath, Object, Typed, decode, resolve};
+use crate::model::{self, FieldPath, Object, Typed, resolve};
 use crate::source::{
     self, Document, DuplicateKey, LoadError, Role, SourceFile, Span, load_str_in_run,
 };
@@ -583,9 +583,22 @@ fn decode_object(
     api_version: &str,
     kind: &str,
 ) -> Result<Decoded, (Vec<FieldPath>, model::DecodeError)> {
-    let mut ambiguous = Vec::new();
+    let mut ambiguous: Vec<FieldPath> = Vec::new();
     loop {
-        let (typed, unknown) = decode(api_version, kind, raw);
+        // Most ambiguous scalars are read as their text in this one decode; the loop only
+        // coerces those it cannot see (a field that accepts any type but a non-string).
+        let cap = MAX_COERCIONS.saturating_sub(ambiguous.len());
+        let (typed, unknown, coerced) =
+            model::decode_lenient(api_version, kind, raw, (spans, text), cap);
+        for path in coerced {
+            if let Some(node) = path.node(raw, spans)
+                && let Some(slot) = path.get_mut(raw)
+            {
+                let written = text.get(node.value.start as usize..node.value.end as usize);
+                *slot = Value::String(written.unwrap_or("").to_owned());
+            }
+            ambiguous.push(path);
+        }
         let e = match typed {
             Ok(typed) => return Ok((typed, unknown, ambiguous)),
             Err(e) => e,
@@ -618,6 +631,57 @@ mod tests {
         let loaded = load_file(0, &input, &Config::default(), &AtomicUsize::new(0));
         assert!(loaded.problems.yaml.is_empty() && loaded.problems.objects.is_empty());
         loaded.objects
+    }
+
+    #[test]
+    fn ambiguous_scalars_of_a_large_object_are_read_in_one_decode() {
+        use std::fmt::Write as _;
+        // 256 `yes` among 16,000 entries (800 KB): one decode per `yes` was 257 decodes of
+        // the whole ConfigMap (and as many of its deployment's labels below).
+        let mut text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n".to_owned();
+        for i in 0..16_000 {
+            let value = if i % 62 == 0 && i / 62 < MAX_COERCIONS {
+                "yes".to_owned()
+            } else {
+                format!("value-{i}-{}", "x".repeat(30))
+            };
+            writeln!(text, "  k{i}: {value}").unwrap();
+        }
+        let mut deploy = DEPLOY.replace(
+            "metadata: {labels: {app: web}}",
+            "metadata: {labels: {app: web, tier: on, mode: 0644}}",
+        );
+        deploy.push_str("        env: [{name: A, value: yes}, {name: B, value: 1.10}]\n");
+        let deploy = deploy.replace(
+            "spec: {containers: [{name: web, image: nginx:1.27}]}\n        env:",
+            "spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n        env:",
+        );
+        let objects = objects(&format!("{text}---\n{deploy}"));
+        let [config_map, deployment] = objects.as_slice() else {
+            panic!("two objects");
+        };
+        assert_eq!(config_map.ambiguous.len(), MAX_COERCIONS);
+        assert_eq!(config_map.ambiguous[1].to_string(), "data.k62");
+        assert_eq!(config_map.raw["data"]["k62"], "yes");
+        let paths: Vec<String> = deployment
+            .ambiguous
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "spec.template.metadata.labels.tier",
+                "spec.template.metadata.labels.mode",
+                "spec.template.spec.containers[0].env[0].value",
+                "spec.template.spec.containers[0].env[1].value",
+            ]
+        );
+        assert_eq!(
+            deployment.raw["spec"]["template"]["metadata"]["labels"]["mode"],
+            "0644"
+        );
+        assert!(matches!(deployment.typed, Typed::Deployment(_)));
     }
 
     const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 5\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx:1.27}]}\n";
