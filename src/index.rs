@@ -99,6 +99,8 @@ pub struct Index<'a> {
     by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
     /// Object index of a workload → position in `autoscalers`.
     autoscaler_of: HashMap<usize, usize>,
+    /// Object index of a workload → position in `workloads`.
+    workload_of: HashMap<usize, usize>,
     /// Namespaces holding an object that failed to decode: "matches nothing" is unknowable there.
     incomplete: HashSet<&'a str>,
     /// Some document of the run failed to parse, so its namespace is unknown.
@@ -135,7 +137,11 @@ impl<'a> Index<'a> {
                 .or_default()
                 .push(i);
         }
-        let workload_objects: HashSet<usize> = workloads.iter().map(|w| w.index).collect();
+        let workload_of: HashMap<usize, usize> = workloads
+            .iter()
+            .enumerate()
+            .map(|(pos, w)| (w.index, pos))
+            .collect();
         for (pos, w) in workloads.iter().enumerate() {
             let ns = namespaces.entry(w.object.namespace.as_str()).or_default();
             ns.workloads.push(pos);
@@ -191,7 +197,7 @@ impl<'a> Index<'a> {
                     .flatten()
                     .copied()
                     .filter(|&t| {
-                        workload_objects.contains(&t)
+                        workload_of.contains_key(&t)
                             && objects.get(t).is_some_and(|t| {
                                 t.namespace == o.namespace
                                     && t.kind == a.target_kind
@@ -213,6 +219,7 @@ impl<'a> Index<'a> {
             autoscalers,
             by_name,
             autoscaler_of,
+            workload_of,
             incomplete: broken.iter().map(|b| b.namespace.as_str()).collect(),
             any_unparsed,
             services_of: OnceLock::new(),
@@ -260,6 +267,19 @@ impl<'a> Index<'a> {
     /// PodDisruptionBudgets (policy/v1 and policy/v1beta1), in load order.
     pub fn pdbs(&self) -> impl Iterator<Item = Pdb<'a>> + '_ {
         self.objects.iter().filter_map(Pdb::of)
+    }
+
+    /// The first workload (in load order) of the autoscaler's namespace that its
+    /// `scaleTargetRef` names, of any file.
+    pub fn target_of(&self, a: &Autoscaler<'_>) -> Option<&Workload<'a>> {
+        self.by_name
+            .get(&(a.object.namespace.as_str(), a.target_name))?
+            .iter()
+            .filter_map(|i| self.workloads.get(*self.workload_of.get(i)?))
+            .find(|w| {
+                w.object.kind == a.target_kind
+                    && a.target_group.is_none_or(|g| w.object.group() == g)
+            })
     }
 
     /// The autoscaler driving this workload, if one targets it.
@@ -689,6 +709,7 @@ mod tests {
             } else {
                 let hpa = index.autoscaler_of(w).expect("its own HPA");
                 assert_eq!(hpa.object.namespace, w.object.namespace);
+                assert_eq!(index.target_of(hpa).map(|t| t.index), Some(w.index));
                 assert_eq!(index.find(w.object, "Deployment", "web").count(), 1);
             }
         }
