@@ -2,8 +2,9 @@
 # Fuzz kubeha with cargo-fuzz (libFuzzer) on the stable toolchain.
 #   fuzz/run.sh load 1800     # the loader, 30 minutes
 #   fuzz/run.sh lint 1800     # the whole lint() pipeline
-# Seeds: every fixture and every file of ../shared/corpus (split into documents, as the
-# fuzzer works best on small inputs). Crashes land in fuzz/artifacts/<target>/: turn each into
+# Seeds: fuzz/seeds (one small case of every hostile-input class), every fixture and every
+# file of tests/corpus (split into documents, as the fuzzer works best on small inputs).
+# Overflow checks are on (`--debug-assertions`): a wrapped percentage is a crash. Crashes land in fuzz/artifacts/<target>/: turn each into
 # a regression test before fixing it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,8 @@ seconds=${2:-60}
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 corpus=fuzz/corpus/$target
 mkdir -p "$corpus"
-python3 - "$corpus" fixtures ../shared/corpus <<'PY'
+cp fuzz/seeds/* "$corpus"/
+python3 - "$corpus" fixtures tests/corpus <<'PY'
 import hashlib, pathlib, sys
 out = pathlib.Path(sys.argv[1])
 for root in sys.argv[2:]:
@@ -24,5 +26,5 @@ PY
 # cargo-fuzz passes nightly flags; RUSTC_BOOTSTRAP lets the stable compiler accept them. No
 # AddressSanitizer: kubeha forbids unsafe code, and ASAN over k8s-openapi's generic decoders
 # needs >10 GB and tens of minutes to compile. libFuzzer still catches panics, hangs and OOMs.
-RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none "$target" "$corpus" -- \
+RUSTC_BOOTSTRAP=1 cargo fuzz run --debug-assertions --sanitizer none "$target" "$corpus" -- \
   -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -timeout=10

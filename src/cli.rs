@@ -33,6 +33,9 @@ pub enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff), e.g. `kubeha man > kubeha.1`.
     Man,
+    /// Run the language server on stdin/stdout (for editors: diagnostics as you type,
+    /// hover docs, quick fixes).
+    Lsp,
     /// Print a rule's documentation.
     Explain {
         /// The rule name, e.g. `single-replica`.
@@ -51,6 +54,7 @@ pub enum DebugCommand {
     clippy::struct_excessive_bools,
     reason = "command-line flags are independent switches, as clap models them"
 )]
+#[command(group(clap::ArgGroup::new("fixing").args(["fix", "diff"]).multiple(true)))]
 pub struct CheckArgs {
     /// Files or directories to lint; `-` reads standard input.
     #[arg(default_value = ".")]
@@ -109,6 +113,17 @@ pub struct CheckArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     pub threads: Option<usize>,
+    /// Apply the safe fixes to the files (standard input: print the fixed text), then report
+    /// what remains.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub fix: bool,
+    /// Print a unified diff of the fixes and change nothing; exit 1 when there is something to fix.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
+    /// With --fix or --diff: apply the unsafe fixes too (they change behaviour: a new
+    /// PodDisruptionBudget, more replicas, a spread constraint).
+    #[arg(long, requires = "fixing")]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

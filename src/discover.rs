@@ -511,6 +511,30 @@ fn is_partial(inputs: &[Input]) -> bool {
     })
 }
 
+/// Why a directory walk would not lint the file at `path` (absolute), if it would not: not
+/// YAML, excluded, in a Helm chart, or a well-known non-manifest. For the language server,
+/// which is handed files the walk did not see.
+pub fn walk_skips(path: &Path, exclude: &PathGlobs) -> Option<SkipReason> {
+    if !is_yaml(path) {
+        return Some(SkipReason::NotManifest);
+    }
+    if exclude.matches(path) {
+        return Some(SkipReason::Excluded);
+    }
+    let mut w = Walker {
+        cwd: current_dir(),
+        exclude,
+        out: Discovered::default(),
+        seen: HashSet::new(),
+        chart_of: HashMap::new(),
+        charts_reported: HashSet::new(),
+    };
+    if path.parent().and_then(|d| w.chart_root(d)).is_some() {
+        return Some(SkipReason::HelmChart);
+    }
+    well_known(path)
+}
+
 /// Finds the files of `inputs`: explicit files, walked directories, stdin.
 fn discover(inputs: &[Input], exclude: &PathGlobs) -> Discovered {
     let mut w = Walker {

@@ -307,7 +307,8 @@ impl<'a> Index<'a> {
     /// Pod, unknown (None) for DaemonSets, Jobs and CronJobs.
     pub fn pod_count(&self, w: &Workload<'_>) -> Option<i32> {
         if w.is_scalable() {
-            Some(self.effective_replicas(w).count)
+            // A negative count is rejected by the API server (`invalid-object`): no pods known.
+            Some(self.effective_replicas(w).count).filter(|n| *n >= 0)
         } else if w.kind == crate::model::WorkloadKind::Pod {
             Some(1)
         } else {

@@ -9,8 +9,10 @@ pub mod baseline;
 pub mod config;
 pub mod discover;
 pub mod finding;
+pub mod fix;
 pub mod index;
 pub mod load;
+pub mod lsp;
 pub mod model;
 pub mod render;
 pub mod report;
@@ -200,10 +202,15 @@ fn narrowed(
 /// writes, and the default namespace (for when `metadata.namespace` is not among them). `None`
 /// when that cannot be told: the file was not read, or a value is templated or an alias.
 fn unparsed_namespaces(text: &str, e: &LoadError, default: &str) -> Option<Vec<String>> {
-    if text.is_empty() || e.message.starts_with("file is ") || e.message.starts_with("more than") {
+    // A file that is not UTF-8 is read lossily: its namespaces are in its whole text.
+    let not_utf8 = e.message.starts_with("file is not valid UTF-8");
+    if text.is_empty()
+        || (e.message.starts_with("file is ") && !not_utf8)
+        || e.message.starts_with("more than")
+    {
         return None;
     }
-    let region = if e.message.starts_with("file is not valid UTF-8") {
+    let region = if not_utf8 {
         text
     } else {
         document_region(text, e.span.start as usize)

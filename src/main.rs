@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args),
         Command::Rules { format } => list_rules(format).map(|()| ExitCode::SUCCESS),
         Command::Explain { rule } => explain(&rule),
+        Command::Lsp => in_pool(0, kubeha::lsp::run_stdio).map(|()| ExitCode::SUCCESS),
         Command::ConfigSchema => {
             let text = serde_json::to_string_pretty(&config_schema()).map_err(io::Error::other);
             text.and_then(|t| writeln!(io::stdout(), "{t}"))
@@ -208,6 +209,9 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
         )?;
         return Ok(ExitCode::from(USAGE_ERROR));
     }
+    if args.fix || args.diff {
+        return check_fix(args, &config, &inputs);
+    }
     let mut report = std::mem::ManuallyDrop::new(in_pool(config.threads, || {
         let read = kubeha::discover::read_inputs(&inputs, &config.exclude, &config.limits);
         let workspace = Workspace::load(read, &config);
@@ -249,6 +253,102 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     })
 }
 
+/// `check --fix` / `--diff`: lint, fix, lint again until no applicable fix is left (see
+/// `kubeha::fix`); then write the changed files (`--fix`) or print their diff (`--diff`). Only
+/// linted files on disk are written, atomically; standard input's fixed text goes to stdout,
+/// and the report then to stderr.
+fn check_fix(args: &CheckArgs, config: &Config, inputs: &[Input]) -> io::Result<ExitCode> {
+    use kubeha::finding::Applicability;
+    let level = if args.unsafe_fixes {
+        Applicability::Unsafe
+    } else {
+        Applicability::Safe
+    };
+    let baseline = match &args.baseline {
+        Some(path) => match load_baseline(path)? {
+            Ok(b) => Some(b),
+            Err(code) => return Ok(code),
+        },
+        None => None,
+    };
+    let filter = |report: &mut kubeha::Report| {
+        if let Some(b) = &baseline {
+            report.baselined = b.filter(report);
+        }
+    };
+    let fixed = in_pool(config.threads, || {
+        let read = kubeha::discover::read_inputs(inputs, &config.exclude, &config.limits);
+        let mut workspace = Workspace::load(read, config);
+        kubeha::fix::fix_workspace(&mut workspace, config, level, &filter)
+    });
+    let report = &fixed.report;
+    let mut stderr = io::stderr().lock();
+    if args.diff {
+        let mut out = BufWriter::new(io::stdout().lock());
+        for c in &fixed.changed {
+            out.write_all(
+                kubeha::fix::unified_diff(&c.original.name, &c.original.text, &c.text).as_bytes(),
+            )?;
+        }
+        out.flush()?;
+        if !args.quiet {
+            let _ = writeln!(
+                stderr,
+                "kubeha: would fix {} in {}",
+                kubeha::rules::plural(fixed.fixed, "finding", "findings"),
+                kubeha::rules::plural(fixed.changed.len(), "file", "files")
+            );
+        }
+    } else {
+        for c in fixed.changed.iter().filter(|c| !c.original.stdin) {
+            // Through a symlink to its target: renaming over the link would replace it.
+            let path = std::path::Path::new(&c.original.name);
+            let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
+            write_atomically(&target, |out| out.write_all(c.text.as_bytes()))?;
+        }
+        let stdin: Vec<&kubeha::source::SourceFile> = report
+            .files
+            .iter()
+            .filter(|f| f.stdin)
+            .map(std::convert::AsRef::as_ref)
+            .collect();
+        if stdin.is_empty() {
+            print_report(report, args)?;
+        } else {
+            let mut out = io::stdout().lock();
+            for f in stdin {
+                out.write_all(f.text.as_bytes())?;
+            }
+            out.flush()?;
+            render_to(report, args.format, args, &mut stderr)?;
+        }
+    }
+    for w in report.warnings.iter().filter(|_| !args.quiet) {
+        let _ = writeln!(stderr, "kubeha: warning: {w}");
+    }
+    for e in &report.input_errors {
+        let _ = writeln!(stderr, "kubeha: error: {}: {}", e.path, e.message);
+    }
+    if !report.input_errors.is_empty() {
+        return Ok(ExitCode::from(USAGE_ERROR));
+    }
+    if report.linted_files() == 0 && !args.allow_empty {
+        no_manifest(report, args, &mut stderr);
+        return Ok(ExitCode::from(USAGE_ERROR));
+    }
+    let failed = if args.diff {
+        fixed.fixed > 0
+    } else {
+        let threshold = fail_threshold(args.fail_on);
+        threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t))
+    };
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 /// Runs `work` in a thread pool of `threads` threads (0: one per core), with stacks deep
 /// enough for the allowed nesting limits; on the calling thread if no pool can be built.
 fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
@@ -277,6 +377,19 @@ fn apply_baseline(
     report: &mut kubeha::Report,
     path: &std::path::Path,
 ) -> io::Result<Option<ExitCode>> {
+    match load_baseline(path)? {
+        Ok(baseline) => {
+            report.baselined = baseline.filter(report);
+            Ok(None)
+        }
+        Err(code) => Ok(Some(code)),
+    }
+}
+
+/// Reads a baseline file; `Err(exit code)` (after saying why) when it cannot be used.
+fn load_baseline(
+    path: &std::path::Path,
+) -> io::Result<Result<kubeha::baseline::Baseline, ExitCode>> {
     let text = match kubeha::discover::read_file_limited(path, MAX_BASELINE_BYTES)
         .map_err(|e| e.to_string())
         .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
@@ -288,7 +401,7 @@ fn apply_baseline(
                 "kubeha: error: cannot read baseline {}: {e}",
                 path.display()
             )?;
-            return Ok(Some(ExitCode::from(USAGE_ERROR)));
+            return Ok(Err(ExitCode::from(USAGE_ERROR)));
         }
     };
     match serde_json::from_str::<kubeha::baseline::Baseline>(&text) {
@@ -300,19 +413,18 @@ fn apply_baseline(
                 baseline.version,
                 kubeha::baseline::VERSION
             )?;
-            return Ok(Some(ExitCode::from(USAGE_ERROR)));
+            Ok(Err(ExitCode::from(USAGE_ERROR)))
         }
-        Ok(baseline) => report.baselined = baseline.filter(report),
+        Ok(baseline) => Ok(Ok(baseline)),
         Err(e) => {
             writeln!(
                 io::stderr(),
                 "kubeha: error: {} is not a kubeha baseline: {e}",
                 path.display()
             )?;
-            return Ok(Some(ExitCode::from(USAGE_ERROR)));
+            Ok(Err(ExitCode::from(USAGE_ERROR)))
         }
     }
-    Ok(None)
 }
 
 /// `--write-baseline`: record the run's findings, only when every input was read.
@@ -377,6 +489,10 @@ fn write_atomically(
         let mut out = BufWriter::new(file);
         write(&mut out)?;
         let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+        // A file written over keeps its mode (a manifest with secrets may be 0600).
+        if let Ok(meta) = std::fs::metadata(path) {
+            file.set_permissions(meta.permissions())?;
+        }
         file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
@@ -598,7 +714,7 @@ fn explain(rule: &str) -> io::Result<ExitCode> {
     });
     if let Some(r) = found {
         let mut out = io::stdout().lock();
-        out.write_all(r.meta().doc.as_bytes())?;
+        out.write_all(r.meta().document().as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
     let hint = suggest::hint(rule, kubeha::rules::names())

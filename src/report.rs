@@ -24,6 +24,8 @@ pub struct Report {
     pub warnings: Vec<String>,
     /// Findings left out because the baseline has them.
     pub baselined: usize,
+    /// Fixes applied before this report was made (`check --fix`).
+    pub fixed: usize,
     /// Files (and Helm chart directories) not linted because they are not manifests.
     pub skipped: Vec<Skipped>,
     /// Where cross-object rules could not conclude, because a document failed to load.

@@ -13,6 +13,20 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// [`did_you_mean`], when no other candidate is as close: a fix may rename to it.
+pub fn unique_did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str> + Clone,
+) -> Option<&'a str> {
+    let best = did_you_mean(input, candidates.clone())?;
+    let score = strsim::jaro_winkler(input, best);
+    let ties = candidates
+        .into_iter()
+        .filter(|&c| c != best && strsim::jaro_winkler(input, c) >= score)
+        .count();
+    (ties == 0).then_some(best)
+}
+
 /// `; did you mean `x`?` or nothing.
 pub fn hint<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     did_you_mean(input, candidates).map(|c| format!("did you mean `{c}`?"))

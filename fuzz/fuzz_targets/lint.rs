@@ -4,7 +4,12 @@
 use kubeha::{Config, InputFile, Inputs, lint};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
+fuzz_target!(
+    init: {
+        // As `kubeha check` runs: worker stacks deep enough for the nesting limits.
+        let _ = rayon::ThreadPoolBuilder::new().stack_size(8 << 20).build_global();
+    },
+    |data: &[u8]| {
     let inputs = Inputs {
         files: vec![InputFile::in_memory("fuzz.yaml", None, data.to_vec())],
         ..Inputs::default()
@@ -14,4 +19,5 @@ fuzz_target!(|data: &[u8]| {
         let len = report.files[f.file].text.len() as u32;
         assert!(f.span.start <= f.span.end && f.span.end <= len, "{f:?}");
     }
-});
+    }
+);

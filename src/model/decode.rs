@@ -37,6 +37,9 @@ pub enum Typed {
 pub struct DuckWorkload {
     pub replicas: Option<i32>,
     pub selector: Option<LabelSelector>,
+    /// An OpenShift `DeploymentConfig`'s `spec.selector`: a plain label map (`map[string]string`
+    /// in openshift/api `apps/v1` `DeploymentConfigSpec`), not a LabelSelector.
+    pub selector_map: Option<super::Labels>,
     pub template: core::PodTemplateSpec,
 }
 
@@ -287,12 +290,16 @@ fn decode_kind(api_version: &str, kind: &str, value: Lenient<'_>) -> Result<Type
         }
         // CustomResourceDefinitions are not decoded: no rule reads their schemas, and their
         // deep OpenAPI trees would cost more than every other object together.
-        _ => duck(value),
+        // OpenShift `apps.openshift.io/v1`, or the legacy `v1` of OpenShift 3.
+        (_, "DeploymentConfig") if matches!(api_version, "apps.openshift.io/v1" | "v1") => {
+            duck(value, true)
+        }
+        _ => duck(value, false),
     }
 }
 
 /// Any other object with `spec.template.spec.containers` is a workload too.
-fn duck(value: Lenient<'_>) -> Result<Typed, DecodeError> {
+fn duck(value: Lenient<'_>, map_selector: bool) -> Result<Typed, DecodeError> {
     let has_containers = value
         .value
         .pointer("/spec/template/spec/containers")
@@ -303,9 +310,16 @@ fn duck(value: Lenient<'_>) -> Result<Typed, DecodeError> {
     let spec = FieldPath::from_keys(&["spec"]);
     let template =
         de_at::<core::PodTemplateSpec>(value, &spec.clone().key("template"))?.unwrap_or_default();
+    let selector_at = spec.clone().key("selector");
+    let (selector, selector_map) = if map_selector {
+        (None, de_at(value, &selector_at)?)
+    } else {
+        (de_at(value, &selector_at)?, None)
+    };
     Ok(Typed::Duck(Box::new(DuckWorkload {
-        replicas: de_at(value, &spec.clone().key("replicas"))?,
-        selector: de_at(value, &spec.key("selector"))?,
+        replicas: de_at(value, &spec.key("replicas"))?,
+        selector,
+        selector_map,
         template,
     })))
 }

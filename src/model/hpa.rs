@@ -102,6 +102,42 @@ pub fn utilization_targets(api_version: &str, raw: &Value) -> Vec<UtilizationTar
     out
 }
 
+/// The utilization triggers of a KEDA `ScaledObject` (keda.sh): `type: cpu` or `memory` with
+/// `metricType: Utilization` (or the deprecated `metadata.type: Utilization`), optionally for one
+/// container (`metadata.containerName`). KEDA turns each into a `Resource` (or
+/// `ContainerResource`) metric of the HPA it creates, which then needs the same requests
+/// (<https://keda.sh/docs/2.16/scalers/cpu/>: "the error missing request for {cpu/memory}
+/// occurs").
+pub fn keda_utilization_targets(raw: &Value) -> Vec<UtilizationTarget> {
+    let triggers = raw.pointer("/spec/triggers").and_then(Value::as_array);
+    let mut out = Vec::new();
+    for (i, t) in triggers.into_iter().flatten().enumerate() {
+        let Some(resource @ ("cpu" | "memory")) = t.get("type").and_then(Value::as_str) else {
+            continue;
+        };
+        let metadata = t.get("metadata");
+        let metric_type = t
+            .get("metricType")
+            .and_then(Value::as_str)
+            .or_else(|| metadata?.get("type")?.as_str());
+        if metric_type != Some("Utilization") {
+            continue;
+        }
+        let container = metadata
+            .and_then(|m| m.get("containerName"))
+            .and_then(Value::as_str)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+        out.push(UtilizationTarget {
+            resource: resource.to_owned(),
+            container,
+            path: FieldPath::from_keys(&["spec", "triggers"]).index(i),
+            defaulted: false,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +186,29 @@ mod tests {
         assert!(t[0].defaulted);
         let only_pods = json!({"spec": {"metrics": [{"type": "Pods", "pods": {}}]}});
         assert!(utilization_targets("autoscaling/v2", &only_pods).is_empty());
+    }
+
+    #[test]
+    fn keda_cpu_and_memory_utilization_triggers() {
+        let raw = json!({"spec": {"triggers": [
+            {"type": "cpu", "metricType": "Utilization", "metadata": {"value": "60"}},
+            {"type": "memory", "metadata": {"type": "Utilization", "value": "70", "containerName": "app"}},
+            {"type": "cpu", "metricType": "AverageValue", "metadata": {"value": "500m"}},
+            {"type": "memory", "metadata": {"value": "70"}},
+            {"type": "prometheus", "metricType": "Utilization"},
+            "not a mapping"
+        ]}});
+        let t = keda_utilization_targets(&raw);
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            (t[0].resource.as_str(), t[0].container.as_deref()),
+            ("cpu", None)
+        );
+        assert_eq!(
+            (t[1].resource.as_str(), t[1].container.as_deref()),
+            ("memory", Some("app"))
+        );
+        assert!(keda_utilization_targets(&json!({"spec": {"triggers": {}}})).is_empty());
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub mod variants;
 mod workload;
 
 pub use decode::{DecodeError, LenientDecoded, Typed, decode, decode_lenient};
-pub use hpa::{UtilizationTarget, utilization_targets};
+pub use hpa::{UtilizationTarget, keda_utilization_targets, utilization_targets};
 pub use image::{container_datastore, datastore, image_name, image_tag};
 pub use lifecycle::{has_pre_stop, pre_stop_sleep, termination_grace_seconds};
 pub use operated::{OperatedPods, OperatorKind, is_unknown_custom_resource};

@@ -55,7 +55,8 @@ pub fn deployment_strategy(d: &Deployment) -> &str {
 /// `maxSurge` and `maxUnavailable` of a RollingUpdate Deployment against `replicas`, the way
 /// `ResolveFenceposts` (pkg/controller/deployment/util) computes them: both default to 25%,
 /// surge rounds up, unavailable rounds down, and when both come out 0 unavailable becomes 1.
-/// None for a Recreate Deployment or a malformed value.
+/// None for a Recreate Deployment or a value the API server rejects (malformed, negative, or a
+/// `maxUnavailable` over 100%).
 pub fn deployment_fenceposts(d: &Deployment, replicas: i64) -> Option<Fenceposts> {
     if deployment_strategy(d) != "RollingUpdate" {
         return None;
@@ -70,8 +71,11 @@ pub fn deployment_fenceposts(d: &Deployment, replicas: i64) -> Option<Fenceposts
     let unavailable = ru
         .and_then(|r| r.max_unavailable.as_ref())
         .unwrap_or(&quarter);
-    let max_surge = scaled_value(surge, replicas, true)?;
-    let mut max_unavailable = scaled_value(unavailable, replicas, false)?;
+    if matches!(unavailable, IntOrString::String(s) if parse_percent_at_most_100(s).is_none()) {
+        return None;
+    }
+    let max_surge = scaled_value(surge, replicas, true).filter(|n| *n >= 0)?;
+    let mut max_unavailable = scaled_value(unavailable, replicas, false).filter(|n| *n >= 0)?;
     if max_surge == 0 && max_unavailable == 0 {
         max_unavailable = 1;
     }
@@ -164,6 +168,19 @@ mod tests {
                 max_unavailable: 1
             })
         );
+    }
+
+    #[test]
+    fn rejected_values_have_no_fenceposts() {
+        for ru in [
+            json!({"maxSurge": -1, "maxUnavailable": 1}),
+            json!({"maxSurge": 1, "maxUnavailable": -1}),
+            json!({"maxSurge": 1, "maxUnavailable": "150%"}),
+            json!({"maxSurge": "abc%", "maxUnavailable": 1}),
+        ] {
+            let d = deployment(&json!({ "rollingUpdate": ru }));
+            assert_eq!(deployment_fenceposts(&d, 3), None, "{ru}");
+        }
     }
 
     #[test]

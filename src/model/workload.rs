@@ -186,7 +186,10 @@ impl<'a> Workload<'a> {
             "ReplicaSet" => WorkloadKind::ReplicaSet,
             _ => WorkloadKind::Other,
         };
-        w.selector = d.selector.as_ref().map(Selector::Label);
+        w.selector = match &d.selector_map {
+            Some(map) => Some(Selector::Map(map)),
+            None => d.selector.as_ref().map(Selector::Label),
+        };
         w.replicas = d.replicas;
         w.has_replicas_field = w.kind != WorkloadKind::DaemonSet
             && (w.kind != WorkloadKind::Other

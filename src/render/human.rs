@@ -537,6 +537,11 @@ pub fn summary(report: &Report) -> String {
     } else {
         String::new()
     };
+    let baselined = if report.fixed > 0 {
+        format!("{baselined} {} fixed.", report.fixed)
+    } else {
+        baselined
+    };
     if report.findings.is_empty() {
         return format!("No problems found in {files} ({objects}).{baselined}");
     }

@@ -130,7 +130,8 @@ pub fn sarif(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "id": m.name,
                 "shortDescription": { "text": m.summary },
                 "fullDescription": { "text": m.summary },
-                "help": { "text": m.doc, "markdown": m.doc },
+                "help": { "text": m.document(), "markdown": m.document() },
+                "helpUri": crate::rules::doc_url(m.name),
                 "defaultConfiguration": { "level": level(m.severity), "enabled": m.enabled },
                 "properties": { "tags": [m.group.as_str(), "availability"] },
             })
@@ -146,6 +147,7 @@ pub fn sarif(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "driver": {
                     "name": "kubeha",
                     "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": crate::rules::HOME,
                     "rules": rules,
                 },
             },

@@ -39,14 +39,18 @@ impl Rule for AmbiguousScalar {
                     crate::source::Resolved::Null => "null".to_owned(),
                     crate::source::Resolved::Str => "a non-string".to_owned(),
                 };
-                out.report(
+                let fix = crate::fix::yaml::Editor::of(cx.files, o).and_then(|t| t.quote(o, path));
+                let mut reported = out.report(
                     o,
                     path.clone(),
                     format!("`{path}` is a string field, but the unquoted `{written}` is read as {reading}"),
-                )
-                .help(format!(
+                );
+                reported.help(format!(
                     "Quote it (`\"{written}\"`): kubectl reads YAML 1.1, and the API server rejects a non-string here"
                 ));
+                if let Some(fix) = fix {
+                    reported.fix(fix);
+                }
             }
         }
     }

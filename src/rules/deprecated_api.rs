@@ -68,6 +68,56 @@ const TABLE: &[Entry] = &[
     ("flowcontrol.apiserver.k8s.io/v1beta3", "*", (1, 29), (1, 32), "flowcontrol.apiserver.k8s.io/v1"),
 ];
 
+/// `(apiVersion, kind)` pairs whose replacement reads the same object the same way: the
+/// deprecation guide (kubernetes.io/docs/reference/using-api/deprecation-guide) says "No notable
+/// changes" for each. `policy/v1beta1` PodDisruptionBudget is there too, but only when its
+/// selector is not empty: `{}` selects no pods in v1beta1 and every pod in v1 (see
+/// `model/pdb.rs`).
+#[rustfmt::skip]
+const SAME_SCHEMA: &[(&str, &str)] = &[
+    ("autoscaling/v2beta2", "HorizontalPodAutoscaler"),
+    ("batch/v1beta1", "CronJob"),
+    ("policy/v1beta1", "PodDisruptionBudget"),
+    ("node.k8s.io/v1beta1", "RuntimeClass"),
+    ("apiregistration.k8s.io/v1beta1", "APIService"),
+    ("coordination.k8s.io/v1beta1", "Lease"),
+    ("networking.k8s.io/v1beta1", "IngressClass"),
+    ("rbac.authorization.k8s.io/v1beta1", "*"),
+    ("scheduling.k8s.io/v1beta1", "PriorityClass"),
+    ("storage.k8s.io/v1beta1", "CSIDriver"),
+    ("storage.k8s.io/v1beta1", "CSINode"),
+    ("storage.k8s.io/v1beta1", "StorageClass"),
+    ("storage.k8s.io/v1beta1", "VolumeAttachment"),
+    ("storage.k8s.io/v1beta1", "CSIStorageCapacity"),
+];
+
+/// The safe fix: the new apiVersion, when the schema did not change.
+fn bump_fix(
+    cx: &Context<'_>,
+    o: &crate::model::Object,
+    replacement: &str,
+) -> Option<crate::finding::Fix> {
+    let same = SAME_SCHEMA
+        .iter()
+        .any(|&(api, kind)| api == o.api_version && (kind == o.kind || kind == "*"));
+    if !same || replacement.contains(' ') {
+        return None;
+    }
+    if o.kind == "PodDisruptionBudget" {
+        let pdb = crate::model::Pdb::of(o)?;
+        if pdb.is_v1beta1_empty() {
+            return None;
+        }
+    }
+    let text = crate::fix::yaml::Editor::of(cx.files, o)?;
+    let edit = text.set_scalar(o, &path!["apiVersion"], replacement)?;
+    Some(crate::finding::Fix {
+        title: format!("Use `{replacement}`"),
+        applicability: crate::finding::Applicability::Safe,
+        edits: vec![edit],
+    })
+}
+
 fn lookup(api_version: &str, kind: &str) -> Option<&'static Entry> {
     TABLE
         .iter()
@@ -100,19 +150,22 @@ impl Rule for DeprecatedApi {
             } else {
                 continue;
             };
-            out.report(
+            let fix = bump_fix(cx, o, replacement);
+            let mut reported = out.report(
                 o,
                 path!["apiVersion"],
                 format!(
                     "`{api}` {} {state} Kubernetes {}.{} (target {}.{}){consequence}",
                     o.kind, since.0, since.1, target.0, target.1
                 ),
-            )
-            .severity(severity)
-            .help(format!(
+            );
+            reported.severity(severity).help(format!(
                 "Use `{replacement}` (fields may differ: check the {} schema of the new version)",
                 o.kind
             ));
+            if let Some(fix) = fix {
+                reported.fix(fix);
+            }
         }
     }
 }

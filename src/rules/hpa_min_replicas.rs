@@ -1,7 +1,10 @@
 //! `hpa-min-replicas`: an autoscaler that may scale a workload down below the minimum.
 
+use std::collections::HashMap;
+
 use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
+use crate::model::{Object, Workload};
 
 pub struct HpaMinReplicas;
 
@@ -26,8 +29,19 @@ impl Rule for HpaMinReplicas {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         let min = cx.int_option("min-replicas");
+        // Each autoscaler's target workload, for the fix (one pass, not one per autoscaler).
+        let targets: HashMap<*const Object, &Workload<'_>> = cx
+            .index
+            .workloads
+            .iter()
+            .filter_map(|w| {
+                let a = cx.index.autoscaler_of(w)?;
+                Some((std::ptr::from_ref(a.object), w))
+            })
+            .collect();
         for a in cx.index.autoscalers() {
-            if i64::from(a.min_replicas) >= min {
+            // A negative minimum is rejected by the API server: `invalid-object`'s finding.
+            if i64::from(a.min_replicas) >= min || a.min_replicas < 0 {
                 continue;
             }
             let field = a.min_field;
@@ -36,7 +50,10 @@ impl Rule for HpaMinReplicas {
             } else {
                 format!(" (`{field}` defaults to {})", a.min_replicas)
             };
-            out.report(
+            let fix = targets
+                .get(&std::ptr::from_ref(a.object))
+                .and_then(|w| raise_min(cx, a, w, min));
+            let mut reported = out.report(
                 a.object,
                 a.min_path(),
                 format!(
@@ -45,10 +62,46 @@ impl Rule for HpaMinReplicas {
                     a.target_name,
                     plural(a.min_replicas, "replica", "replicas")
                 ),
-            )
-            .help(format!(
+            );
+            reported.help(format!(
                 "Set `{field}: {min}` so a pod can fail or be evicted while another serves"
             ));
+            if let Some(fix) = fix {
+                reported.fix(fix);
+            }
         }
     }
+}
+
+/// The unsafe fix: the minimum raised to `min`, when the target is a loaded workload that is
+/// not a StatefulSet and runs no datastore (more copies of those are not replication), and the
+/// maximum allows it.
+fn raise_min(
+    cx: &Context<'_>,
+    a: &crate::index::Autoscaler<'_>,
+    w: &Workload<'_>,
+    min: i64,
+) -> Option<crate::finding::Fix> {
+    if min > i64::from(a.max_replicas) || min < 1 {
+        return None;
+    }
+    let datastore = w.containers().any(|c| {
+        crate::model::container_datastore(c.container.image.as_deref(), &c.container.name).is_some()
+    });
+    if datastore || w.kind == crate::model::WorkloadKind::StatefulSet {
+        return None;
+    }
+    let text = crate::fix::yaml::Editor::of(cx.files, a.object)?;
+    let edit = text.set_entry(
+        a.object,
+        &crate::model::FieldPath::from_keys(&["spec"]),
+        a.min_field,
+        &min.into(),
+        Some(a.max_field),
+    )?;
+    Some(crate::finding::Fix {
+        title: format!("Set `{}: {min}`", a.min_field),
+        applicability: crate::finding::Applicability::Unsafe,
+        edits: vec![edit],
+    })
 }

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 use crate::model::{
-    UtilizationTarget, Workload, container_requests, limit_range_defaults_request,
-    pod_level_requests, utilization_targets,
+    UtilizationTarget, Workload, container_requests, keda_utilization_targets,
+    limit_range_defaults_request, pod_level_requests, utilization_targets,
 };
 
 pub struct HpaMissingResourceRequest;
@@ -52,10 +52,11 @@ impl Rule for HpaMissingResourceRequest {
         }
         for a in cx.index.autoscalers() {
             let hpa = a.object;
-            if hpa.kind != "HorizontalPodAutoscaler" {
-                continue;
-            }
-            let targets = utilization_targets(&hpa.api_version, &hpa.raw);
+            let targets = match (hpa.kind.as_str(), hpa.group()) {
+                ("HorizontalPodAutoscaler", _) => utilization_targets(&hpa.api_version, &hpa.raw),
+                ("ScaledObject", "keda.sh") => keda_utilization_targets(&hpa.raw),
+                _ => continue,
+            };
             if targets.is_empty() {
                 continue;
             }
@@ -92,9 +93,14 @@ fn check_target(
     let containers: Vec<_> = w.containers().collect();
     if let Some(name) = &t.container {
         if !containers.iter().any(|c| &c.container.name == name) {
+            let at = if hpa.kind == "ScaledObject" {
+                t.path.clone().keys(&["metadata", "containerName"])
+            } else {
+                t.path.clone().key("container")
+            };
             out.report(
                 hpa,
-                t.path.clone().key("container"),
+                at,
                 format!(
                     "{} measures container `{name}`, which the pods of {} do not have: the HPA controller reports `container {name} not found` and never scales",
                     hpa.describe(),
@@ -102,7 +108,7 @@ fn check_target(
                 ),
             )
             .related(w.object, &w.pod_spec_path().key("containers"), "its containers")
-            .help("Name a container of the pod template in `containerResource.container`");
+            .help(if hpa.kind == "ScaledObject" { "Name a container of the pod template in the trigger's `metadata.containerName`" } else { "Name a container of the pod template in `containerResource.container`" });
             return;
         }
     } else if pod_level_requests(w.pod_spec, r) {

@@ -61,7 +61,8 @@ impl Rule for IneffectivePdb {
                 }
                 (Some(min), _) => {
                     let zero = match min {
-                        IntOrString::Int(n) => *n <= 0,
+                        // A negative count is `invalid-object`'s: the API server rejects it.
+                        IntOrString::Int(n) => *n == 0,
                         IntOrString::String(s) => percent(s) == Some(0),
                     };
                     if zero && !one_pod {

@@ -1,12 +1,13 @@
 //! `missing-graceful-shutdown`: pods behind a Service that are killed while endpoints still
-//! route to them, or whose `preStop` sleep outlasts the grace period.
+//! route to them, whose `preStop` sleep outlasts the grace period, or whose grace period is
+//! below the kubelet's own minimum.
 
 use std::collections::BTreeMap;
 
 use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 use crate::model::{
-    FieldPath, Object, Selector, Typed, container_serves, has_pre_stop, pre_stop_sleep,
+    FieldPath, Object, Selector, Typed, Workload, container_serves, has_pre_stop, pre_stop_sleep,
     service_pod_selector, termination_grace_seconds,
 };
 
@@ -17,10 +18,47 @@ static META: RuleMeta = RuleMeta {
     group: Group::Rollout,
     severity: Severity::Warning,
     enabled: true,
-    summary: "a served container has no preStop delay, or its preStop sleep outlasts the grace period",
+    summary: "a served container has no preStop delay, its preStop sleep outlasts the grace period, or a served pod's grace period is under 2s",
     options: &[],
     doc: include_str!("../../rules/missing-graceful-shutdown.md"),
 };
+
+/// The kubelet's `minimumGracePeriodInSeconds` (pkg/kubelet/kuberuntime): "a minimal shutdown
+/// window for avoiding unnecessary SIGKILLs". A pod asking for less has no time to drain.
+const MIN_GRACE_SECONDS: i64 = 2;
+
+/// A served workload (effective replicas ≥ 2, a Service targets one of its containers) whose
+/// `terminationGracePeriodSeconds` is below the kubelet's minimum: 0 skips the preStop hook
+/// and kills at once, 1 leaves one second for hook and shutdown together.
+fn short_grace_period(w: &Workload<'_>, svc: &Object, out: &mut Sink<'_>) {
+    let Some(grace) = w.pod_spec.termination_grace_period_seconds else {
+        return;
+    };
+    // A sleep of 1s or more against a grace period of 1 is the sleep check's finding already.
+    let sleep_reported = || {
+        w.containers()
+            .any(|c| pre_stop_sleep(c.container).is_some_and(|(s, _)| s >= grace))
+    };
+    if grace >= MIN_GRACE_SECONDS || (grace > 0 && sleep_reported()) {
+        return;
+    }
+    let effect = if grace <= 0 {
+        "a grace period of 0 means \"stop immediately via the kill signal (no opportunity to shut down)\": the kubelet skips the preStop hook and kills the container while endpoints still route to it"
+    } else {
+        "the kubelet allows one second for the preStop hook and SIGTERM together, too short for endpoint removal to propagate"
+    };
+    out.report(
+        w.object,
+        w.pod_spec_path().key("terminationGracePeriodSeconds"),
+        format!(
+            "{} sets `terminationGracePeriodSeconds: {grace}` while {} sends it traffic: {effect}, so every rollout and scale-down cuts off in-flight requests",
+            w.object.describe(),
+            svc.describe()
+        ),
+    )
+    .related(svc, &FieldPath::from_keys(&["spec", "selector"]), "sends traffic to it")
+    .help("Remove `terminationGracePeriodSeconds` (default 30) or set it above the preStop delay plus the time the process needs to finish its requests");
+}
 
 impl Rule for MissingGracefulShutdown {
     fn meta(&self) -> &'static RuleMeta {
@@ -35,7 +73,9 @@ impl Rule for MissingGracefulShutdown {
                 let Some((seconds, at)) = pre_stop_sleep(c.container) else {
                     continue;
                 };
-                if seconds < grace {
+                // With a grace period of 0 the kubelet skips the hook altogether: that is the
+                // short-grace finding's, for a served workload.
+                if seconds < grace || grace <= 0 {
                     continue;
                 }
                 let grace_text = if w.pod_spec.termination_grace_period_seconds.is_some() {
@@ -62,6 +102,8 @@ impl Rule for MissingGracefulShutdown {
         // Serving containers without a preStop hook: (workload position, container path) →
         // the Service that sends traffic to it.
         let mut serving: BTreeMap<(usize, FieldPath), &Object> = BTreeMap::new();
+        // Workload position → the first Service that sends traffic to one of its containers.
+        let mut served: BTreeMap<usize, &Object> = BTreeMap::new();
         for o in cx.objects {
             let Some(selector) = service_pod_selector(o) else {
                 continue;
@@ -82,12 +124,19 @@ impl Rule for MissingGracefulShutdown {
                     continue;
                 };
                 for c in w.containers() {
-                    if !has_pre_stop(c.container)
-                        && ports.iter().any(|p| container_serves(c.container, p))
-                    {
+                    if !ports.iter().any(|p| container_serves(c.container, p)) {
+                        continue;
+                    }
+                    served.entry(pos).or_insert(o);
+                    if !has_pre_stop(c.container) {
                         serving.entry((pos, c.path.clone())).or_insert(o);
                     }
                 }
+            }
+        }
+        for (&pos, svc) in &served {
+            if let Some(w) = cx.index.workloads.get(pos) {
+                short_grace_period(w, svc, out);
             }
         }
         for ((pos, path), svc) in serving {

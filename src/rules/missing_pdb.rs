@@ -35,7 +35,8 @@ impl Rule for MissingPdb {
                 Some(s @ Selector::Label(_)) => display_selector(s),
                 _ => display_labels(w.labels),
             };
-            out.report(
+            let fix = generate_pdb(cx, w);
+            let mut reported = out.report(
                 w.object,
                 path!["metadata", "name"],
                 format!(
@@ -43,8 +44,11 @@ impl Rule for MissingPdb {
                     w.object.describe(),
                     plural(count, "replica", "replicas")
                 ),
-            )
-            .help(format!(
+            );
+            if let Some(fix) = fix {
+                reported.fix(fix);
+            }
+            reported.help(format!(
                 "Add a policy/v1 PodDisruptionBudget in namespace `{}` with `selector.matchLabels` {selects} and `maxUnavailable: 1`; {OUTSIDE_FILES}",
                 w.object.namespace
             ));
@@ -91,4 +95,52 @@ impl Rule for MissingPdb {
             ));
         }
     }
+}
+
+/// The unsafe fix: a `policy/v1` PodDisruptionBudget with the workload's `matchLabels` and
+/// `maxUnavailable: 1`, as a new document right after the workload, in its namespace as
+/// written. Unsafe: it changes what node drains may evict. Named after the workload (or
+/// `<name>-pdb` when a PDB has that name).
+fn generate_pdb(cx: &Context<'_>, w: &crate::model::Workload<'_>) -> Option<crate::finding::Fix> {
+    let o = w.object;
+    let labels = crate::fix::yaml::own_match_labels(w)?;
+    // A workload defined twice where both copies are applied together (two install files
+    // in one directory) would get a PDB per copy, and the PDBs would overlap.
+    let copies = cx
+        .index
+        .find(o, &o.kind, &o.name)
+        .filter(|c| !std::ptr::eq(*c, o));
+    if o.name.is_empty() || copies.count() > 0 {
+        return None;
+    }
+    let free = |name: &str| {
+        cx.index
+            .find(o, "PodDisruptionBudget", name)
+            .next()
+            .is_none()
+    };
+    let name = [o.name.clone(), format!("{}-pdb", o.name)]
+        .into_iter()
+        .find(|n| free(n))?;
+    let mut metadata = serde_json::Map::new();
+    metadata.insert("name".to_owned(), name.clone().into());
+    if let Some(ns) = &o.explicit_namespace {
+        metadata.insert("namespace".to_owned(), ns.clone().into());
+    }
+    let pdb = serde_json::json!({
+        "apiVersion": "policy/v1",
+        "kind": "PodDisruptionBudget",
+        "metadata": metadata,
+        "spec": {
+            "maxUnavailable": 1,
+            "selector": { "matchLabels": labels },
+        },
+    });
+    let text = crate::fix::yaml::Editor::of(cx.files, o)?;
+    let edit = text.append_document(o, &pdb)?;
+    Some(crate::finding::Fix {
+        title: format!("Add PodDisruptionBudget `{name}` with `maxUnavailable: 1`"),
+        applicability: crate::finding::Applicability::Unsafe,
+        edits: vec![edit],
+    })
 }

@@ -51,7 +51,12 @@ impl Rule for MissingPodSpread {
             } else {
                 "no pod anti-affinity or topology spread"
             };
-            out.report(
+            let fix = if has_some {
+                None
+            } else {
+                spread_fix(cx, w, keys)
+            };
+            let mut reported = out.report(
                 w.object,
                 w.pod_spec_path(),
                 format!(
@@ -59,12 +64,66 @@ impl Rule for MissingPodSpread {
                     w.object.describe(),
                     plural(count, "replica", "replicas")
                 ),
-            )
-            .help(format!(
+            );
+            if let Some(fix) = fix {
+                reported.fix(fix);
+            }
+            reported.help(format!(
                 "Add `topologySpreadConstraints` with `topologyKey: {}` and a `labelSelector` of the workload's own selector ({}), or a podAntiAffinity term on the same key",
                 keys.first().map_or("kubernetes.io/hostname", String::as_str),
                 w.own_pods_selector()
             ));
         }
     }
+}
+
+/// The unsafe fix, for Deployments only: one `topologySpreadConstraints` entry over
+/// `kubernetes.io/hostname` with `whenUnsatisfiable: ScheduleAnyway` (it never blocks
+/// scheduling, which is why it is the one added), a `labelSelector` of the Deployment's
+/// `matchLabels`, and `matchLabelKeys: [pod-template-hash]` from Kubernetes 1.27 (where the
+/// field is on by default) so a rollout's old pods do not count against the new ones.
+fn spread_fix(
+    cx: &Context<'_>,
+    w: &crate::model::Workload<'_>,
+    keys: &[String],
+) -> Option<crate::finding::Fix> {
+    const HOSTNAME: &str = "kubernetes.io/hostname";
+    if w.kind != crate::model::WorkloadKind::Deployment
+        || !matches!(w.object.typed, crate::model::Typed::Deployment(_))
+        || !keys.iter().any(|k| k == HOSTNAME)
+    {
+        return None;
+    }
+    let labels = crate::fix::yaml::own_match_labels(w)?;
+    let pod_spec = w.pod_spec_path();
+    let spec = pod_spec.get(&w.object.raw)?.as_object()?;
+    if spec.contains_key("topologySpreadConstraints") || labels.contains_key("pod-template-hash") {
+        return None;
+    }
+    let mut constraint = serde_json::json!({
+        "maxSkew": 1,
+        "topologyKey": HOSTNAME,
+        "whenUnsatisfiable": "ScheduleAnyway",
+        "labelSelector": { "matchLabels": labels },
+    });
+    if cx.kubernetes_version >= (1, 27)
+        && let Some(map) = constraint.as_object_mut()
+    {
+        map.insert(
+            "matchLabelKeys".to_owned(),
+            serde_json::json!(["pod-template-hash"]),
+        );
+    }
+    let text = crate::fix::yaml::Editor::of(cx.files, w.object)?;
+    let node = crate::fix::yaml::written_node(w.object, &pod_spec)?;
+    let edit = text.insert_entry(
+        node,
+        "topologySpreadConstraints",
+        &serde_json::json!([constraint]),
+    )?;
+    Some(crate::finding::Fix {
+        title: format!("Spread the pods over `{HOSTNAME}` (ScheduleAnyway)"),
+        applicability: crate::finding::Applicability::Unsafe,
+        edits: vec![edit],
+    })
 }

@@ -10,6 +10,7 @@ mod duplicate_object;
 mod hpa_max_replicas;
 mod hpa_min_replicas;
 mod hpa_missing_resource_request;
+mod hpa_scale_down_unbounded;
 mod hpa_target_missing;
 mod identical_probes;
 mod ineffective_pdb;
@@ -115,8 +116,23 @@ pub struct RuleMeta {
     pub enabled: bool,
     pub summary: &'static str,
     pub options: &'static [OptionMeta],
-    /// `rules/<name>.md`, embedded.
+    /// `rules/<name>.md`, embedded: the title, then the sections (see [`RuleMeta::document`]).
     pub doc: &'static str,
+}
+
+impl RuleMeta {
+    /// The rule's documentation as `kubeha explain`, hover and SARIF show it: the title, the
+    /// metadata line derived from this metadata (never written in the `.md`, so it cannot
+    /// drift), then the rest of `rules/<name>.md`.
+    pub fn document(&self) -> String {
+        let (title, rest) = self.doc.split_once('\n').unwrap_or((self.doc, ""));
+        format!(
+            "{title}\n\nGroup: {} · Default severity: {} · Enabled by default: {}\n{rest}",
+            self.group,
+            self.severity,
+            if self.enabled { "yes" } else { "no" }
+        )
+    }
 }
 
 pub trait Rule: Send + Sync {
@@ -137,6 +153,7 @@ pub static RULES: &[&dyn Rule] = &[
     &hpa_min_replicas::HpaMinReplicas,
     &hpa_max_replicas::HpaMaxReplicas,
     &hpa_missing_resource_request::HpaMissingResourceRequest,
+    &hpa_scale_down_unbounded::HpaScaleDownUnbounded,
     &replicas_with_hpa::ReplicasWithHpa,
     &naked_pod::NakedPod,
     &missing_readiness_probe::MissingReadinessProbe,
@@ -170,6 +187,14 @@ pub static RULES: &[&dyn Rule] = &[
     &mutable_image_tag::MutableImageTag,
     &unused_suppression::UnusedSuppression,
 ];
+
+/// Where the project is published (`repository` in Cargo.toml).
+pub const HOME: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where a rule's documentation (`rules/<rule>.md`) is published.
+pub fn doc_url(rule: &str) -> String {
+    format!("{HOME}/blob/main/rules/{rule}.md")
+}
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.meta().name == name)

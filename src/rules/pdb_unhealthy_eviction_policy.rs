@@ -1,7 +1,8 @@
 //! `pdb-unhealthy-eviction-policy`: a PodDisruptionBudget that lets crash-looping pods block drains.
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
-use crate::finding::Severity;
+use crate::finding::{Applicability, Fix, Severity};
+use crate::fix::yaml::Editor;
 use crate::model::PdbApi;
 use crate::path;
 
@@ -43,8 +44,33 @@ impl Rule for PdbUnhealthyEvictionPolicy {
                     o.describe()
                 ),
             };
-            out.report(o, path!["spec", "unhealthyPodEvictionPolicy"], message)
-                .help("Set `unhealthyPodEvictionPolicy: AlwaysAllow` so pods that are not ready can always be evicted");
+            // Adding the field where it is unset is safe; replacing a policy someone chose
+            // changes what they asked for, so that one is unsafe.
+            let applicability = if policy.is_some() {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            };
+            let fix = Editor::of(cx.files, o)
+                .and_then(|t| {
+                    t.set_entry(
+                        o,
+                        &path!["spec"],
+                        "unhealthyPodEvictionPolicy",
+                        &"AlwaysAllow".into(),
+                        None,
+                    )
+                })
+                .map(|edit| Fix {
+                    title: "Set `unhealthyPodEvictionPolicy: AlwaysAllow`".to_owned(),
+                    applicability,
+                    edits: vec![edit],
+                });
+            let mut reported = out.report(o, path!["spec", "unhealthyPodEvictionPolicy"], message);
+            reported.help("Set `unhealthyPodEvictionPolicy: AlwaysAllow` so pods that are not ready can always be evicted");
+            if let Some(fix) = fix {
+                reported.fix(fix);
+            }
         }
     }
 }

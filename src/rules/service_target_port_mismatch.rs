@@ -123,6 +123,10 @@ impl Rule for ServiceTargetPortMismatch {
                     Some(IntOrString::String(s)) if s.is_empty() => IntOrString::Int(port.port),
                     Some(t) => t.clone(),
                 };
+                // A port number out of range is `invalid-object`'s: the API server rejects it.
+                if matches!(target, IntOrString::Int(n) if !(1..=65535).contains(&n)) {
+                    continue;
+                }
                 let want = protocol(port.protocol.as_ref());
                 let same_target: Vec<&&ContainerPort> = declared
                     .iter()

@@ -35,8 +35,9 @@ impl Rule for SingleReplica {
                 continue;
             }
             let count = i64::from(w.replicas.unwrap_or(1));
-            // `replicas: 0` is a deliberate choice: the workload is parked.
-            if count == 0 || count >= min {
+            // `replicas: 0` is a deliberate choice: the workload is parked; a negative count
+            // is `invalid-object`'s (the API server rejects it).
+            if count <= 0 || count >= min {
                 continue;
             }
             let message = match w.replicas {
@@ -69,11 +70,34 @@ impl Rule for SingleReplica {
                     "Set `spec.replicas` to at least {min} so one pod can fail or be evicted while the others serve"
                 ),
             };
+            // Never for a StatefulSet or a datastore (more copies are not replication), nor
+            // for a worker (it may need leader election first).
+            let fix = (serves && store.is_none() && w.kind != WorkloadKind::StatefulSet)
+                .then(|| raise_replicas(cx, w.object, min))
+                .flatten();
             let mut reported = out.report(w.object, path!["spec", "replicas"], message);
+            if let Some(fix) = fix {
+                reported.fix(fix);
+            }
             if !serves && store.is_none() {
                 reported.severity(Severity::Info);
             }
             reported.help(help);
         }
     }
+}
+
+/// The unsafe fix: `spec.replicas` raised to `min` (set, or added to `spec`).
+fn raise_replicas(
+    cx: &Context<'_>,
+    o: &crate::model::Object,
+    min: i64,
+) -> Option<crate::finding::Fix> {
+    let text = crate::fix::yaml::Editor::of(cx.files, o)?;
+    let edit = text.set_entry(o, &path!["spec"], "replicas", &min.into(), Some("selector"))?;
+    Some(crate::finding::Fix {
+        title: format!("Set `replicas: {min}`"),
+        applicability: crate::finding::Applicability::Unsafe,
+        edits: vec![edit],
+    })
 }

@@ -6,7 +6,10 @@ use serde_json::Value;
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
-use crate::model::{FieldPath, Typed, Workload, WorkloadKind, deployment_strategy, scaled_value};
+use crate::model::{
+    FieldPath, Typed, Workload, WorkloadKind, deployment_strategy, parse_percent_at_most_100,
+    scaled_value,
+};
 use crate::path;
 
 pub struct UnsafeRolloutStrategy;
@@ -78,9 +81,14 @@ fn max_unavailable(
     max: &IntOrString,
     at: FieldPath,
 ) {
+    // A negative count or a share over 100% is `invalid-object`'s: the API server rejects it.
+    let valid = match max {
+        IntOrString::Int(n) => *n >= 0,
+        IntOrString::String(s) => parse_percent_at_most_100(s).is_some(),
+    };
     let count = i64::from(cx.index.effective_replicas(w).count);
     // A rolling update's maxUnavailable percentage rounds down.
-    let down = scaled_value(max, count, false);
+    let down = scaled_value(max, count, false).filter(|_| valid);
     if count == 0 || down.is_none_or(|d| d < count) {
         return;
     }

@@ -333,6 +333,8 @@ fn broken_pipe_exits_quietly() {
     drop(child.stdout.take());
     let o = child.wait_with_output().unwrap();
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    // A closed pipe stops the output, not the verdict: the fixtures have findings.
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
 }
 
 #[test]
@@ -924,4 +926,38 @@ fn related_locations_and_listed_ports_are_capped() {
     );
     let help = findings[0]["help"].as_str().unwrap();
     assert!(help.contains("… and 10 more"), "{help}");
+}
+
+#[test]
+fn values_the_api_server_rejects_are_reported_once_by_invalid_object() {
+    // Every rule on: a negative replica count, a malformed or over-100% percentage and a port
+    // out of range are `invalid-object`'s, and no other rule draws a conclusion from them.
+    let text = std::fs::read_to_string(
+        crate::repo().join("fixtures/invalid-object/fail-out-of-range-values.yaml"),
+    )
+    .unwrap();
+    let dir = scratch("rejected-values");
+    std::fs::write(dir.join("all.yaml"), &text).unwrap();
+    let o = kubeha()
+        .args(["check", "--no-config", "--format", "concise"])
+        .arg(dir.join("all.yaml"))
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    let marked: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("# expect: invalid-object"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    for line in out.lines() {
+        let Some(n) = line.split(':').nth(1).and_then(|n| n.parse::<usize>().ok()) else {
+            continue;
+        };
+        if marked.contains(&n) {
+            assert!(line.contains("[invalid-object]"), "{line}\n{out}");
+        }
+    }
+    let count = out.matches("[invalid-object]").count();
+    assert_eq!(count, marked.len(), "{out}");
 }

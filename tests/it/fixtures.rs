@@ -126,12 +126,47 @@ fn fixture_snapshots() {
     settings.set_snapshot_path(crate::repo().join("tests/it/snapshots"));
     let _guard = settings.bind_to_scope();
     for (rule, path) in fixture_files() {
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        // Pass fixtures are asserted to have no finding above; only findings are snapshots.
+        if stem.starts_with("pass") {
+            continue;
+        }
         let mut config = Config::default();
         config.select(std::slice::from_ref(&rule)).unwrap();
         // Relative path so snapshots do not depend on the checkout location.
         let rel = relative(&path);
         let report = lint(&[Input::Path(rel.clone().into())], &config);
-        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         insta::assert_snapshot!(format!("{rule}__{stem}"), render_human(&report));
     }
+}
+
+#[test]
+fn every_snapshot_belongs_to_a_fail_fixture() {
+    let wanted: std::collections::HashSet<String> = fixture_files()
+        .into_iter()
+        .map(|(rule, path)| {
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            format!("{rule}__{stem}.snap")
+        })
+        .filter(|name| !name.contains("__pass"))
+        .collect();
+    let stale: Vec<String> = std::fs::read_dir(crate::repo().join("tests/it/snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| {
+            Path::new(n).extension().is_some_and(|e| e == "snap")
+                && n.contains("__")
+                && !wanted.contains(n)
+        })
+        .filter(|n| {
+            // Snapshots of other tests are named after them, not `rule__stem`.
+            fixture_files()
+                .iter()
+                .any(|(rule, _)| n.starts_with(&format!("{rule}__")))
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "snapshots without a fail fixture: {stale:?}"
+    );
 }

@@ -40,10 +40,20 @@ fn sarif_is_valid_and_carries_real_regions() {
     // which the validator's meta-schema check rejects as a regex. kubeha never emits
     // `language`: use the intended pattern so the rest of the schema applies as published.
     assert!(fix_language_patterns(&mut schema) >= 1);
-    let validator = jsonschema::draft7::new(&schema).unwrap();
+    // Formats are asserted too (`uri`, `uri-reference`): GitHub rejects a bad artifact URI.
+    let validator = jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
     assert!(
         !validator.is_valid(&serde_json::json!({ "version": "2.1.0", "runs": [{}] })),
         "the validator rejects a run without a tool"
+    );
+    assert!(
+        !validator.is_valid(&serde_json::json!({ "version": "2.1.0", "runs": [{
+            "tool": {"driver": {"name": "x", "informationUri": "not a uri"}}
+        }] })),
+        "the validator asserts formats"
     );
     let sarif: serde_json::Value = serde_json::from_str(&output("sarif")).unwrap();
     let errors: Vec<String> = validator
@@ -57,6 +67,22 @@ fn sarif_is_valid_and_carries_real_regions() {
     );
 
     let run = &sarif["runs"][0];
+    let driver = &run["tool"]["driver"];
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    for rule in driver["rules"].as_array().unwrap() {
+        let help = rule["helpUri"].as_str().unwrap();
+        let id = rule["id"].as_str().unwrap();
+        assert!(help.ends_with(&format!("/rules/{id}.md")), "{help}");
+        assert!(
+            crate::repo().join(format!("rules/{id}.md")).is_file(),
+            "{id}"
+        );
+    }
     assert_eq!(
         run["tool"]["driver"]["rules"].as_array().unwrap().len(),
         kubeha::rules::RULES.len()

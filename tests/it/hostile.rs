@@ -220,33 +220,39 @@ fn hostile_inputs_get_located_errors_and_good_files_are_still_linted() {
 }
 
 #[test]
-fn deeply_nested_valid_schemas_do_not_overflow_the_stack() {
-    // A CRD-like schema 200 levels deep: within the depth limit, decoded on the worker stacks.
-    let mut schema = String::from("type: string\n");
-    for _ in 0..60 {
-        let indented: String = schema.lines().map(|l| format!("      {l}\n")).collect();
-        schema = format!(
-            "type: object\nproperties:\n  child:\n{}",
-            indented.replacen("      ", "    ", 0)
-        );
-    }
-    let crd = format!(
-        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: deeps.example.com}}\nspec:\n  group: example.com\n  names: {{kind: Deep, plural: deeps}}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n{}",
-        schema
-            .lines()
-            .map(|l| format!("          {l}\n"))
-            .collect::<String>()
+fn deeply_nested_valid_input_does_not_overflow_the_stack() {
+    // Just under the default depth limit (256): an unknown field of a Deployment nested 240
+    // levels deep is decoded (k8s-openapi skips it through serde_ignored, recursively) and
+    // reported; a CRD schema as deep is parsed and dropped. Both on the worker stacks.
+    let deep = |levels: usize| -> String {
+        let mut s = String::from("leaf");
+        for _ in 0..levels {
+            s = format!("{{k: {s}}}");
+        }
+        s
+    };
+    let deploy = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: w}}\nspec:\n  replicas: 2\n  selector: {{matchLabels: {{app: w}}}}\n  template:\n    metadata: {{labels: {{app: w}}}}\n    spec:\n      containers: [{{name: w, image: \"nginx:1.27\", extra: {}}}]\n",
+        deep(240)
     );
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("deep-crd");
+    let crd = format!(
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {{name: deeps.example.com}}\nspec:\n  group: example.com\n  names: {{kind: Deep, plural: deeps}}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: {}\n",
+        deep(240)
+    );
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("deep-valid");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
+    write(&dir, "deploy.yaml", deploy);
     write(&dir, "crd.yaml", crd);
-    let (code, stdout, stderr) = run_bounded(
-        Command::new(env!("CARGO_BIN_EXE_kubeha"))
-            .args(["check", "--no-config", "--format", "concise"])
-            .arg(dir.join("crd.yaml")),
+    let (code, report, stderr) = lint_json(&dir, &["--select", "unknown-field,invalid-yaml"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["rule"], "unknown-field");
+    assert!(
+        findings[0]["message"].as_str().unwrap().contains("extra"),
+        "{findings:#?}"
     );
-    assert_eq!(code, Some(0), "{stdout}{stderr}");
 }
 
 fn lint_json(dir: &Path, args: &[&str]) -> (Option<i32>, serde_json::Value, String) {

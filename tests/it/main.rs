@@ -14,10 +14,13 @@
 
 mod cli;
 mod corpus;
+mod editor;
+mod fixes;
 mod fixtures;
 mod formats;
 mod gate;
 mod hostile;
+mod lsp;
 mod properties;
 mod registry;
 mod variants;

@@ -1,4 +1,4 @@
-//! Property tests: the selector matcher against a plain reference implementation, and the span
+//! Property tests: the selector matcher against known answers and metamorphic relations, and the span
 //! resolver on generated YAML (a span always lies inside its file and starts on the line of
 //! the key it names).
 
@@ -45,40 +45,146 @@ fn selector() -> impl Strategy<Value = LabelSelector> {
         })
 }
 
-/// Kubernetes' semantics written out plainly, independently of `kubeha::model::selector`.
-fn reference(sel: &LabelSelector, labels: &BTreeMap<String, String>) -> bool {
-    for (k, v) in sel.match_labels.iter().flatten() {
-        if labels.get(k) != Some(v) {
-            return false;
-        }
+fn expr(key: &str, op: &str, values: &[&str]) -> LabelSelectorRequirement {
+    LabelSelectorRequirement {
+        key: key.to_owned(),
+        operator: op.to_owned(),
+        values: (!values.is_empty()).then(|| values.iter().map(|v| (*v).to_owned()).collect()),
     }
-    for r in sel.match_expressions.iter().flatten() {
-        let values: Vec<String> = r.values.clone().unwrap_or_default();
-        let ok = match r.operator.as_str() {
-            "In" => !values.is_empty() && labels.get(&r.key).is_some_and(|v| values.contains(v)),
-            "NotIn" => !values.is_empty() && labels.get(&r.key).is_none_or(|v| !values.contains(v)),
-            "Exists" => values.is_empty() && labels.contains_key(&r.key),
-            "DoesNotExist" => values.is_empty() && !labels.contains_key(&r.key),
-            _ => false,
+}
+
+fn pod(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Pod labels of `matchLabels`, `matchExpressions`, and whether they match.
+type Case<'a> = (
+    Option<&'a [(&'a str, &'a str)]>,
+    &'a [LabelSelectorRequirement],
+    bool,
+);
+
+/// Known answers, from the semantics `metav1.LabelSelectorAsSelector` and
+/// `labels.Requirement.Matches` give (k8s.io/apimachinery, `pkg/labels/selector.go`): an
+/// empty selector matches everything; `In`/`NotIn` need values and `Exists`/`DoesNotExist`
+/// forbid them (else the selector is invalid and matches nothing); `NotIn` matches a pod
+/// without the key.
+#[test]
+fn selector_known_answers() {
+    let web = pod(&[("app", "web"), ("tier", "front")]);
+    let cases: &[Case<'_>] = &[
+        (None, &[], true),
+        (Some(&[]), &[], true),
+        (Some(&[("app", "web")]), &[], true),
+        (Some(&[("app", "api")]), &[], false),
+        (Some(&[("app", "web"), ("env", "prod")]), &[], false),
+        (None, &[expr("app", "In", &["api", "web"])], true),
+        (None, &[expr("app", "In", &["api"])], false),
+        (None, &[expr("env", "In", &["prod"])], false),
+        (None, &[expr("app", "In", &[])], false),
+        (None, &[expr("app", "NotIn", &["api"])], true),
+        (None, &[expr("app", "NotIn", &["web"])], false),
+        (None, &[expr("env", "NotIn", &["prod"])], true),
+        (None, &[expr("app", "NotIn", &[])], false),
+        (None, &[expr("tier", "Exists", &[])], true),
+        (None, &[expr("env", "Exists", &[])], false),
+        (None, &[expr("tier", "Exists", &["front"])], false),
+        (None, &[expr("env", "DoesNotExist", &[])], true),
+        (None, &[expr("app", "DoesNotExist", &[])], false),
+        (None, &[expr("app", "Equals", &["web"])], false),
+        (
+            Some(&[("app", "web")]),
+            &[
+                expr("tier", "In", &["front"]),
+                expr("env", "DoesNotExist", &[]),
+            ],
+            true,
+        ),
+        (
+            Some(&[("app", "web")]),
+            &[expr("tier", "In", &["back"])],
+            false,
+        ),
+    ];
+    for (labels, exprs, want) in cases {
+        let sel = LabelSelector {
+            match_labels: labels.map(pod),
+            match_expressions: (!exprs.is_empty()).then(|| exprs.to_vec()),
         };
-        if !ok {
-            return false;
-        }
+        assert_eq!(Selector::Label(&sel).matches(&web), *want, "{sel:?}");
     }
-    true
+    assert!(!Selector::Null.matches(&web));
+    assert!(Selector::Map(&BTreeMap::new()).matches(&web));
+}
+
+/// Requirements with some of the selector's parts: `matchLabels` only, or a slice of the
+/// expressions.
+fn parts(sel: &LabelSelector) -> Vec<LabelSelector> {
+    let mut out = vec![LabelSelector {
+        match_labels: sel.match_labels.clone(),
+        match_expressions: None,
+    }];
+    for e in sel.match_expressions.iter().flatten() {
+        out.push(LabelSelector {
+            match_labels: None,
+            match_expressions: Some(vec![e.clone()]),
+        });
+    }
+    out
 }
 
 proptest! {
+    // Metamorphic properties: each relates two runs of the matcher, so none repeats it.
+
     #[test]
-    fn selector_matches_like_kubernetes(sel in selector(), pod in labels()) {
-        prop_assert_eq!(Selector::Label(&sel).matches(&pod), reference(&sel, &pod));
-        prop_assert!(!Selector::Null.matches(&pod));
+    fn a_selector_is_the_conjunction_of_its_requirements(sel in selector(), pod in labels()) {
+        let whole = Selector::Label(&sel).matches(&pod);
+        let each = parts(&sel).iter().all(|p| Selector::Label(p).matches(&pod));
+        prop_assert_eq!(whole, each);
     }
 
     #[test]
-    fn service_selector_needs_every_pair(svc in labels(), pod in labels()) {
-        let expected = svc.iter().all(|(k, v)| pod.get(k) == Some(v));
-        prop_assert_eq!(Selector::Map(&svc).matches(&pod), expected);
+    fn match_labels_are_in_expressions(pairs in labels(), pod in labels()) {
+        let by_labels = LabelSelector { match_labels: Some(pairs.clone()), match_expressions: None };
+        let by_exprs = LabelSelector {
+            match_labels: None,
+            match_expressions: Some(pairs.iter().map(|(k, v)| expr(k, "In", &[v])).collect()),
+        };
+        prop_assert_eq!(
+            Selector::Label(&by_labels).matches(&pod),
+            Selector::Label(&by_exprs).matches(&pod)
+        );
+        // A Service's plain map selects like `matchLabels`.
+        prop_assert_eq!(Selector::Map(&pairs).matches(&pod), Selector::Label(&by_labels).matches(&pod));
+    }
+
+    #[test]
+    fn exists_and_does_not_exist_are_opposites(key in label(), pod in labels()) {
+        let exists = LabelSelector { match_labels: None, match_expressions: Some(vec![expr(&key, "Exists", &[])]) };
+        let absent = LabelSelector { match_labels: None, match_expressions: Some(vec![expr(&key, "DoesNotExist", &[])]) };
+        prop_assert_ne!(Selector::Label(&exists).matches(&pod), Selector::Label(&absent).matches(&pod));
+    }
+
+    #[test]
+    fn in_and_not_in_are_opposites_where_the_key_is_set(key in label(), values in prop::collection::vec(value(), 1..3), pod in labels()) {
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        let is_in = LabelSelector { match_labels: None, match_expressions: Some(vec![expr(&key, "In", &values)]) };
+        let not_in = LabelSelector { match_labels: None, match_expressions: Some(vec![expr(&key, "NotIn", &values)]) };
+        if pod.contains_key(&key) {
+            prop_assert_ne!(Selector::Label(&is_in).matches(&pod), Selector::Label(&not_in).matches(&pod));
+        } else {
+            prop_assert!(!Selector::Label(&is_in).matches(&pod) && Selector::Label(&not_in).matches(&pod));
+        }
+    }
+
+    #[test]
+    fn labels_the_selector_does_not_name_change_nothing(sel in selector(), pod in labels(), extra in "[a-z]{3}") {
+        let mut more = pod.clone();
+        more.insert(format!("unrelated-{extra}"), "v".to_owned());
+        prop_assert_eq!(Selector::Label(&sel).matches(&pod), Selector::Label(&sel).matches(&more));
     }
 }
 

@@ -25,6 +25,11 @@ fn every_rule_has_code_doc_and_fixtures() {
             "{}: doc title",
             m.name
         );
+        assert!(
+            !m.doc.contains("Default severity:"),
+            "{}: the metadata line is derived from the rule's metadata; do not write it",
+            m.name
+        );
         for h in HEADINGS {
             assert!(m.doc.contains(h), "{}: doc lacks `{h}`", m.name);
         }
@@ -144,4 +149,25 @@ fn no_rule_imports_a_sibling_rule() {
         }
     }
     assert!(offenders.is_empty(), "{offenders:#?}");
+}
+
+/// The README's table of other linters' annotations is `suppress::PEER_CHECKS`, row for row.
+#[test]
+fn readme_peer_annotation_table_is_in_sync() {
+    let readme = std::fs::read_to_string(crate::repo().join("README.md")).unwrap();
+    let mut table = String::new();
+    for (linter, check, rules) in kubeha::suppress::PEER_CHECKS {
+        let shown: Vec<String> = rules.iter().map(|r| format!("`{r}`")).collect();
+        let _ = writeln!(table, "| {linter} | `{check}` | {} |", shown.join(", "));
+        for r in *rules {
+            assert!(
+                kubeha::rules::find(r).is_some(),
+                "{check} maps to unknown rule {r}"
+            );
+        }
+    }
+    assert!(
+        readme.contains(&table),
+        "README.md peer-annotation table is out of date; its rows should be:\n\n{table}"
+    );
 }
