@@ -569,6 +569,8 @@ const LIMIT_KEYS: &[&str] = &[
     "max-file-bytes",
     "max-depth",
     "max-alias-nodes",
+    "max-alias-bytes",
+    "max-run-alias-bytes",
     "max-documents",
     "max-scalar-bytes",
 ];
@@ -596,6 +598,8 @@ fn parse_limits(
             "max-file-bytes" => &mut limits.max_file_bytes,
             "max-depth" => &mut limits.max_depth,
             "max-alias-nodes" => &mut limits.max_alias_nodes,
+            "max-alias-bytes" => &mut limits.max_alias_bytes,
+            "max-run-alias-bytes" => &mut limits.max_run_alias_bytes,
             "max-documents" => &mut limits.max_documents,
             "max-scalar-bytes" => &mut limits.max_scalar_bytes,
             other => {
@@ -615,6 +619,8 @@ fn parse_limits(
             "max-depth" => 1024,
             "max-file-bytes" | "max-scalar-bytes" => 1 << 30,
             "max-alias-nodes" => 100_000_000,
+            // Copies are held in memory: past 16 GiB a run would be killed, not warned.
+            "max-alias-bytes" | "max-run-alias-bytes" => 1 << 34,
             _ => 10_000_000,
         };
         *slot = v

@@ -59,6 +59,13 @@ struct Namespace<'a> {
     by_key: HashMap<&'a str, Vec<usize>>,
     /// Object indices.
     pdbs: Vec<usize>,
+    /// PDBs by one label pair every pod they select carries (object indices), so that a
+    /// workload only meets the PDBs of its own labels: 5,000 one-to-one apps in a namespace
+    /// were 25 million selector evaluations.
+    pdbs_by_pair: HashMap<(&'a str, &'a str), Vec<usize>>,
+    /// PDBs whose selector requires no such pair (`{}`, expressions only): tried on every
+    /// workload.
+    pdbs_unindexed: Vec<usize>,
     /// Positions in `Index::operated`.
     operated: Vec<usize>,
     /// The first custom resource of a kind kubeha does not know (object index).
@@ -87,10 +94,13 @@ pub struct Index<'a> {
     pub operated: Vec<OperatedPods<'a>>,
     namespaces: HashMap<&'a str, Namespace<'a>>,
     autoscalers: Vec<Autoscaler<'a>>,
-    /// `metadata.name` → object indices, for reference lookups.
-    by_name: HashMap<&'a str, Vec<usize>>,
+    /// `(namespace, metadata.name)` → object indices, for reference lookups: one name in
+    /// 10,000 namespaces is 10,000 objects, not candidates of every lookup.
+    by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
     /// Object index of a workload → position in `autoscalers`.
     autoscaler_of: HashMap<usize, usize>,
+    /// Object index of a workload → position in `workloads`.
+    workload_of: HashMap<usize, usize>,
     /// Namespaces holding an object that failed to decode: "matches nothing" is unknowable there.
     incomplete: HashSet<&'a str>,
     /// Some document of the run failed to parse, so its namespace is unknown.
@@ -120,11 +130,18 @@ impl<'a> Index<'a> {
             .filter_map(|(i, o)| Workload::of(i, o))
             .collect();
         let mut namespaces: HashMap<&str, Namespace<'_>> = HashMap::new();
-        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         for (i, o) in objects.iter().enumerate() {
-            by_name.entry(o.name.as_str()).or_default().push(i);
+            by_name
+                .entry((o.namespace.as_str(), o.name.as_str()))
+                .or_default()
+                .push(i);
         }
-        let workload_objects: HashSet<usize> = workloads.iter().map(|w| w.index).collect();
+        let workload_of: HashMap<usize, usize> = workloads
+            .iter()
+            .enumerate()
+            .map(|(pos, w)| (w.index, pos))
+            .collect();
         for (pos, w) in workloads.iter().enumerate() {
             let ns = namespaces.entry(w.object.namespace.as_str()).or_default();
             ns.workloads.push(pos);
@@ -141,12 +158,19 @@ impl<'a> Index<'a> {
         let mut operated = Vec::new();
         let cluster_scoped = cluster_scoped_kinds(objects);
         for (i, o) in objects.iter().enumerate() {
-            if Pdb::of(o).is_some() {
-                namespaces
-                    .entry(o.namespace.as_str())
-                    .or_default()
-                    .pdbs
-                    .push(i);
+            if let Some(pdb) = Pdb::of(o) {
+                let ns = namespaces.entry(o.namespace.as_str()).or_default();
+                ns.pdbs.push(i);
+                // A pair a controller adds is on no template (see `workloads_matching`).
+                let pair = pdb
+                    .selector()
+                    .required_pairs()
+                    .into_iter()
+                    .find(|(k, _)| !CONTROLLER_LABELS.contains(k));
+                match pair {
+                    Some(pair) => ns.pdbs_by_pair.entry(pair).or_default().push(i),
+                    None => ns.pdbs_unindexed.push(i),
+                }
             }
             if let Some(pods) = OperatedPods::of(o) {
                 namespaces
@@ -168,12 +192,12 @@ impl<'a> Index<'a> {
             if let Some(a) = autoscaler(o) {
                 // Every target of its own variant: a common HPA drives each variant's copy.
                 let targets = by_name
-                    .get(a.target_name)
+                    .get(&(o.namespace.as_str(), a.target_name))
                     .into_iter()
                     .flatten()
                     .copied()
                     .filter(|&t| {
-                        workload_objects.contains(&t)
+                        workload_of.contains_key(&t)
                             && objects.get(t).is_some_and(|t| {
                                 t.namespace == o.namespace
                                     && t.kind == a.target_kind
@@ -195,6 +219,7 @@ impl<'a> Index<'a> {
             autoscalers,
             by_name,
             autoscaler_of,
+            workload_of,
             incomplete: broken.iter().map(|b| b.namespace.as_str()).collect(),
             any_unparsed,
             services_of: OnceLock::new(),
@@ -229,21 +254,32 @@ impl<'a> Index<'a> {
         &'s self,
         from: &'s Object,
         kind: &'s str,
-        name: &str,
+        name: &'s str,
     ) -> impl Iterator<Item = &'a Object> + 's {
         self.by_name
-            .get(name)
+            .get(&(from.namespace.as_str(), name))
             .into_iter()
             .flatten()
             .filter_map(|&i| self.objects.get(i))
-            .filter(move |o| {
-                o.namespace == from.namespace && o.kind == kind && self.compatible(from, o)
-            })
+            .filter(move |o| o.kind == kind && self.compatible(from, o))
     }
 
     /// PodDisruptionBudgets (policy/v1 and policy/v1beta1), in load order.
     pub fn pdbs(&self) -> impl Iterator<Item = Pdb<'a>> + '_ {
         self.objects.iter().filter_map(Pdb::of)
+    }
+
+    /// The first workload (in load order) of the autoscaler's namespace that its
+    /// `scaleTargetRef` names, of any file.
+    pub fn target_of(&self, a: &Autoscaler<'_>) -> Option<&Workload<'a>> {
+        self.by_name
+            .get(&(a.object.namespace.as_str(), a.target_name))?
+            .iter()
+            .filter_map(|i| self.workloads.get(*self.workload_of.get(i)?))
+            .find(|w| {
+                w.object.kind == a.target_kind
+                    && a.target_group.is_none_or(|g| w.object.group() == g)
+            })
     }
 
     /// The autoscaler driving this workload, if one targets it.
@@ -392,7 +428,15 @@ impl<'a> Index<'a> {
         let Some(ns) = self.namespaces.get(w.object.namespace.as_str()) else {
             return Vec::new();
         };
-        ns.pdbs
+        let mut candidates = ns.pdbs_unindexed.clone();
+        for (k, v) in w.labels {
+            if let Some(pdbs) = ns.pdbs_by_pair.get(&(k.as_str(), v.as_str())) {
+                candidates.extend_from_slice(pdbs);
+            }
+        }
+        // Each PDB is under one pair at most: sorting restores load order, without repeats.
+        candidates.sort_unstable();
+        candidates
             .iter()
             .filter_map(|&i| {
                 let o = self
@@ -623,6 +667,53 @@ mod tests {
             .collect();
         assert_eq!(names, ["beta-web", "v1-empty"]);
         assert_eq!(index.pdbs().count(), 3);
+    }
+
+    #[test]
+    fn one_to_one_pdbs_and_names_across_namespaces_are_looked_up_not_scanned() {
+        // 4,000 apps with a PDB each in one namespace, and 4,000 namespaces with a `web`
+        // Deployment and its HPA: every workload against every PDB, or every same-named
+        // object, is 16 million evaluations each.
+        let apps = 4_000;
+        let mut objects = Vec::new();
+        for i in 0..apps {
+            let name = format!("app{i}");
+            objects.push(deployment(&name, "shop", 2));
+            objects.push(pdb(
+                "policy/v1",
+                &name,
+                &json!({"matchLabels": {"app": name}}),
+            ));
+        }
+        let spread = objects.len();
+        for i in 0..apps {
+            let ns = format!("ns{i}");
+            objects.push(deployment("web", &ns, 1));
+            objects.push(test_object(json!({
+                "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
+                "metadata": {"name": "web", "namespace": ns},
+                "spec": {
+                    "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                    "minReplicas": 3, "maxReplicas": 5,
+                },
+            })));
+        }
+        let index = Index::new(&objects, &[], false);
+        for w in &index.workloads {
+            if w.index < spread {
+                let pdbs: Vec<&str> = index
+                    .pdbs_matching(w)
+                    .iter()
+                    .map(|p| p.object.name.as_str())
+                    .collect();
+                assert_eq!(pdbs, [w.object.name.as_str()]);
+            } else {
+                let hpa = index.autoscaler_of(w).expect("its own HPA");
+                assert_eq!(hpa.object.namespace, w.object.namespace);
+                assert_eq!(index.target_of(hpa).map(|t| t.index), Some(w.index));
+                assert_eq!(index.find(w.object, "Deployment", "web").count(), 1);
+            }
+        }
     }
 
     #[test]

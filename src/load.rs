@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -15,8 +16,10 @@ use crate::config::Config;
 use crate::discover::{InputError, InputFile, Inputs, ReadError, SkipReason, Skipped};
 use crate::finding::ObjectRef;
 use crate::index::BrokenObject;
-use crate::model::{self, FieldPath, Object, Typed, decode, resolve};
-use crate::source::{self, Document, DuplicateKey, LoadError, Role, SourceFile, Span, load_str};
+use crate::model::{self, FieldPath, Object, Typed, resolve};
+use crate::source::{
+    self, Document, DuplicateKey, LoadError, Role, SourceFile, Span, load_str_in_run,
+};
 
 /// Every loaded file of a run: what the rules run over.
 #[derive(Debug, Default)]
@@ -54,7 +57,9 @@ impl Workspace {
             partial,
             ..Workspace::default()
         };
-        let loaded = largest_first(files, |i, input| load_file(i, &input, config));
+        // What aliases copied in all files, against `max-run-alias-bytes`.
+        let aliases = AtomicUsize::new(0);
+        let loaded = largest_first(files, |i, input| load_file(i, &input, config, &aliases));
         for (i, file) in loaded.into_iter().enumerate() {
             if file.source.role == Role::NotManifest {
                 ws.skipped.push(Skipped {
@@ -80,7 +85,7 @@ impl Workspace {
         let Some(slot) = self.files.get_mut(file) else {
             return;
         };
-        let loaded = load_file(file, input, config);
+        let loaded = load_file(file, input, config, &AtomicUsize::new(0));
         *slot = loaded.source;
         if let Some(c) = self.comments.get_mut(file) {
             *c = loaded.directives;
@@ -246,7 +251,12 @@ pub fn parse_floor(inputs: Inputs) -> (usize, usize) {
 }
 
 /// Loads one file: decode UTF-8, parse, skip a walked non-manifest, build objects.
-fn load_file(file: usize, input: &InputFile, config: &Config) -> LoadedFile {
+fn load_file(
+    file: usize,
+    input: &InputFile,
+    config: &Config,
+    run_aliases: &AtomicUsize,
+) -> LoadedFile {
     let name = input.name.clone();
     let mut problems = LoadProblems::default();
     let bytes = match &input.content {
@@ -294,7 +304,7 @@ fn load_file(file: usize, input: &InputFile, config: &Config) -> LoadedFile {
         }
     };
     let mut source = SourceFile::with_role(name, text, input.stdin, input.role);
-    let loaded = load_str(&source.text, &source.lines, &config.limits);
+    let loaded = load_str_in_run(&source.text, &source.lines, &config.limits, run_aliases);
     if is_not_manifest(input, &loaded) {
         if let Some(s) = Arc::get_mut(&mut source) {
             s.role = Role::NotManifest;
@@ -573,9 +583,22 @@ fn decode_object(
     api_version: &str,
     kind: &str,
 ) -> Result<Decoded, (Vec<FieldPath>, model::DecodeError)> {
-    let mut ambiguous = Vec::new();
+    let mut ambiguous: Vec<FieldPath> = Vec::new();
     loop {
-        let (typed, unknown) = decode(api_version, kind, raw);
+        // Most ambiguous scalars are read as their text in this one decode; the loop only
+        // coerces those it cannot see (a field that accepts any type but a non-string).
+        let cap = MAX_COERCIONS.saturating_sub(ambiguous.len());
+        let (typed, unknown, coerced) =
+            model::decode_lenient(api_version, kind, raw, (spans, text), cap);
+        for path in coerced {
+            if let Some(node) = path.node(raw, spans)
+                && let Some(slot) = path.get_mut(raw)
+            {
+                let written = text.get(node.value.start as usize..node.value.end as usize);
+                *slot = Value::String(written.unwrap_or("").to_owned());
+            }
+            ambiguous.push(path);
+        }
         let e = match typed {
             Ok(typed) => return Ok((typed, unknown, ambiguous)),
             Err(e) => e,
@@ -605,9 +628,60 @@ mod tests {
 
     fn objects(text: &str) -> Vec<Object> {
         let input = InputFile::in_memory("t.yaml", None, text.as_bytes().to_vec());
-        let loaded = load_file(0, &input, &Config::default());
+        let loaded = load_file(0, &input, &Config::default(), &AtomicUsize::new(0));
         assert!(loaded.problems.yaml.is_empty() && loaded.problems.objects.is_empty());
         loaded.objects
+    }
+
+    #[test]
+    fn ambiguous_scalars_of_a_large_object_are_read_in_one_decode() {
+        use std::fmt::Write as _;
+        // 256 `yes` among 16,000 entries (800 KB): one decode per `yes` was 257 decodes of
+        // the whole ConfigMap (and as many of its deployment's labels below).
+        let mut text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n".to_owned();
+        for i in 0..16_000 {
+            let value = if i % 62 == 0 && i / 62 < MAX_COERCIONS {
+                "yes".to_owned()
+            } else {
+                format!("value-{i}-{}", "x".repeat(30))
+            };
+            writeln!(text, "  k{i}: {value}").unwrap();
+        }
+        let mut deploy = DEPLOY.replace(
+            "metadata: {labels: {app: web}}",
+            "metadata: {labels: {app: web, tier: on, mode: 0644}}",
+        );
+        deploy.push_str("        env: [{name: A, value: yes}, {name: B, value: 1.10}]\n");
+        let deploy = deploy.replace(
+            "spec: {containers: [{name: web, image: nginx:1.27}]}\n        env:",
+            "spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n        env:",
+        );
+        let objects = objects(&format!("{text}---\n{deploy}"));
+        let [config_map, deployment] = objects.as_slice() else {
+            panic!("two objects");
+        };
+        assert_eq!(config_map.ambiguous.len(), MAX_COERCIONS);
+        assert_eq!(config_map.ambiguous[1].to_string(), "data.k62");
+        assert_eq!(config_map.raw["data"]["k62"], "yes");
+        let paths: Vec<String> = deployment
+            .ambiguous
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "spec.template.metadata.labels.tier",
+                "spec.template.metadata.labels.mode",
+                "spec.template.spec.containers[0].env[0].value",
+                "spec.template.spec.containers[0].env[1].value",
+            ]
+        );
+        assert_eq!(
+            deployment.raw["spec"]["template"]["metadata"]["labels"]["mode"],
+            "0644"
+        );
+        assert!(matches!(deployment.typed, Typed::Deployment(_)));
     }
 
     const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 5\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: nginx:1.27}]}\n";

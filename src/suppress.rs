@@ -369,32 +369,136 @@ fn collect(run: &Run<'_>) -> Vec<Suppression> {
     suppressions
 }
 
+/// What config `ignore:` entries match a finding on.
+struct Subject<'f> {
+    /// The file's name relative to the config file, and the Helm template it came from.
+    names: [Option<&'f str>; 2],
+    kind: Option<&'f str>,
+    namespace: Option<&'f str>,
+    name: Option<&'f str>,
+}
+
 /// Whether a config `ignore:` entry covers the finding.
-fn entry_matches(
-    e: &crate::config::IgnoreEntry,
-    f: &Finding,
-    files: &[Arc<SourceFile>],
-    config: &Config,
-) -> bool {
-    // `path:` globs are relative to the config file's directory, however the file was named.
-    let file_name = files
-        .get(f.file)
-        .map(|file| config.relative_name(&file.name));
-    let names = [file_name.as_deref(), f.origin.as_deref()];
-    let ns = f.object.as_ref().map(|o| {
-        o.namespace
-            .clone()
-            .unwrap_or_else(|| config.default_namespace.clone())
-    });
+fn entry_matches(e: &crate::config::IgnoreEntry, f: &Subject<'_>) -> bool {
     let glob = |g: &Option<globset::GlobMatcher>, v: Option<&str>| {
         g.as_ref().is_none_or(|g| v.is_some_and(|v| g.is_match(v)))
     };
     e.path
         .as_ref()
-        .is_none_or(|g| names.iter().flatten().any(|n| g.is_match(n)))
-        && glob(&e.kind, f.object.as_ref().map(|o| o.kind.as_str()))
-        && glob(&e.namespace, ns.as_deref())
-        && glob(&e.name, f.object.as_ref().map(|o| o.name.as_str()))
+        .is_none_or(|g| f.names.iter().flatten().any(|n| g.is_match(n)))
+        && glob(&e.kind, f.kind)
+        && glob(&e.namespace, f.namespace)
+        && glob(&e.name, f.name)
+}
+
+/// Suppressions by what they target, so that a finding meets only those that may cover it:
+/// 2,000 config entries against 120,000 findings were 240 million matches.
+#[derive(Default)]
+struct Lookup {
+    by_object: HashMap<usize, Vec<usize>>,
+    by_line: HashMap<(usize, usize), Vec<usize>>,
+    by_file: HashMap<usize, Vec<usize>>,
+    /// Config entries, each under one of its globs (`name`, else `path`, `namespace`,
+    /// `kind`), in a set per field.
+    globs: Vec<(Field, globset::GlobSet, Vec<usize>)>,
+    /// Config entries with no glob (or a set that would not build): tried on every finding.
+    unindexed: Vec<usize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Name,
+    Path,
+    Namespace,
+    Kind,
+}
+
+impl Lookup {
+    fn new(suppressions: &[Suppression], config: &Config) -> Self {
+        let mut lookup = Lookup::default();
+        let mut builders: Vec<(Field, globset::GlobSetBuilder, Vec<usize>)> = Vec::new();
+        for (i, s) in suppressions.iter().enumerate() {
+            match s.target {
+                Target::Object(o) => lookup.by_object.entry(o).or_default().push(i),
+                Target::Line { file, line } => {
+                    lookup.by_line.entry((file, line)).or_default().push(i);
+                }
+                Target::File(file) => lookup.by_file.entry(file).or_default().push(i),
+                Target::Config(e) => {
+                    let Some(entry) = config.ignores.get(e) else {
+                        continue;
+                    };
+                    let glob = [
+                        (Field::Name, &entry.name),
+                        (Field::Path, &entry.path),
+                        (Field::Namespace, &entry.namespace),
+                        (Field::Kind, &entry.kind),
+                    ]
+                    .into_iter()
+                    .find_map(|(field, g)| Some((field, g.as_ref()?)));
+                    let Some((field, glob)) = glob else {
+                        lookup.unindexed.push(i);
+                        continue;
+                    };
+                    let at = builders
+                        .iter()
+                        .position(|(f, ..)| *f == field)
+                        .unwrap_or_else(|| {
+                            builders.push((field, globset::GlobSetBuilder::new(), Vec::new()));
+                            builders.len() - 1
+                        });
+                    if let Some((_, builder, members)) = builders.get_mut(at) {
+                        builder.add(glob.glob().clone());
+                        members.push(i);
+                    }
+                }
+            }
+        }
+        for (field, builder, members) in builders {
+            match builder.build() {
+                Ok(set) => lookup.globs.push((field, set, members)),
+                Err(_) => lookup.unindexed.extend(members),
+            }
+        }
+        lookup
+    }
+
+    /// Suppressions that may cover a finding, in no particular order, perhaps repeated.
+    fn candidates(
+        &self,
+        file: usize,
+        line: usize,
+        object: Option<usize>,
+        subject: &Subject<'_>,
+        out: &mut Vec<usize>,
+    ) {
+        for listed in [
+            object.and_then(|o| self.by_object.get(&o)),
+            self.by_line.get(&(file, line)),
+            self.by_file.get(&file),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            out.extend_from_slice(listed);
+        }
+        out.extend_from_slice(&self.unindexed);
+        for (field, set, members) in &self.globs {
+            let values = match field {
+                Field::Name => [subject.name, None],
+                Field::Path => subject.names,
+                Field::Namespace => [subject.namespace, None],
+                Field::Kind => [subject.kind, None],
+            };
+            for value in values.into_iter().flatten() {
+                out.extend(
+                    set.matches(value)
+                        .into_iter()
+                        .filter_map(|m| members.get(m).copied()),
+                );
+            }
+        }
+    }
 }
 
 fn remove_suppressed(
@@ -409,6 +513,17 @@ fn remove_suppressed(
         .enumerate()
         .map(|(i, o)| ((o.file, o.document, o.kind.as_str(), o.name.as_str()), i))
         .collect();
+    let lookup = Lookup::new(suppressions, config);
+    // `path:` globs are relative to the config file's directory, however the file was named.
+    let file_names: Vec<String> = if config.ignores.is_empty() {
+        Vec::new()
+    } else {
+        files
+            .iter()
+            .map(|f| config.relative_name(&f.name))
+            .collect()
+    };
+    let mut candidates = Vec::new();
     findings.retain(|f| {
         let line = files
             .get(f.file)
@@ -418,8 +533,32 @@ fn remove_suppressed(
                 .get(&(f.file, o.document, o.kind.as_str(), o.name.as_str()))
                 .copied()
         });
+        let namespace = f.object.as_ref().map(|o| {
+            o.namespace
+                .as_deref()
+                .unwrap_or(config.default_namespace.as_str())
+        });
+        let subject = Subject {
+            names: [
+                file_names.get(f.file).map(String::as_str),
+                f.origin.as_deref(),
+            ],
+            kind: f.object.as_ref().map(|o| o.kind.as_str()),
+            namespace,
+            name: f.object.as_ref().map(|o| o.name.as_str()),
+        };
+        candidates.clear();
+        lookup.candidates(f.file, line, object, &subject, &mut candidates);
+        candidates.sort_unstable();
+        candidates.dedup();
         let mut suppressed = false;
-        for s in suppressions.iter_mut().filter(|s| s.covers(f.rule)) {
+        for &c in &candidates {
+            let Some(s) = suppressions.get_mut(c) else {
+                continue;
+            };
+            if !s.covers(f.rule) {
+                continue;
+            }
             let hit = match &s.target {
                 Target::Object(i) => object == Some(*i),
                 Target::Line { file, line: l } => *file == f.file && *l == line,
@@ -427,7 +566,7 @@ fn remove_suppressed(
                 Target::Config(i) => config
                     .ignores
                     .get(*i)
-                    .is_some_and(|e| entry_matches(e, f, files, config)),
+                    .is_some_and(|e| entry_matches(e, &subject)),
             };
             if hit {
                 s.used = true;
@@ -561,4 +700,81 @@ fn unused_finding(
         origin: None,
         fix: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::IgnoreEntry;
+    use crate::finding::{ObjectRef, Severity};
+
+    #[test]
+    fn config_entries_are_looked_up_not_tried_on_every_finding() {
+        // 2,000 entries by name against 60,000 findings: 120 million glob matches when each
+        // finding tried each entry.
+        let entries = 2_000;
+        let mut config = Config::default();
+        config.ignores = (0..entries)
+            .map(|i| IgnoreEntry {
+                path: None,
+                kind: Some(globset::Glob::new("Deploy*").unwrap().compile_matcher()),
+                namespace: None,
+                name: Some(
+                    globset::Glob::new(&format!("app-{i}"))
+                        .unwrap()
+                        .compile_matcher(),
+                ),
+                rules: Some(vec!["single-replica".to_owned()]),
+                reason: "vendored".to_owned(),
+                span: Span::default(),
+            })
+            .collect();
+        let files = vec![SourceFile::new("apps.yaml".to_owned(), String::new())];
+        let run = Run {
+            objects: &[],
+            files: &files,
+            config_file: None,
+            config: &config,
+            rules_run: &["single-replica"],
+            partial: false,
+            comments: &[],
+        };
+        let mut suppressions = collect(&run);
+        let mut findings: Vec<Finding> = (0..60_000)
+            .map(|i| Finding {
+                rule: if i % 3 == 0 {
+                    "missing-pdb"
+                } else {
+                    "single-replica"
+                },
+                severity: Severity::Info,
+                message: String::new(),
+                help: None,
+                file: 0,
+                span: Span::default(),
+                object: Some(ObjectRef {
+                    api_version: "apps/v1".to_owned(),
+                    kind: "Deployment".to_owned(),
+                    namespace: None,
+                    name: format!("app-{}", i % (2 * entries)),
+                    document: i,
+                }),
+                path: None,
+                related: Vec::new(),
+                origin: None,
+                fix: None,
+            })
+            .collect();
+        remove_suppressed(&mut findings, &mut suppressions, &[], &files, &config);
+        // Kept: the other rule's findings, and those of the apps no entry names.
+        assert_eq!(findings.len(), 20_000 + 40_000 / 2);
+        assert!(findings.iter().all(|f| {
+            f.rule == "missing-pdb"
+                || f.object.as_ref().unwrap().name["app-".len()..]
+                    .parse::<usize>()
+                    .unwrap()
+                    >= entries
+        }));
+        assert!(suppressions.iter().all(|s| s.used));
+    }
 }

@@ -9,7 +9,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::lenient::{Coercions, Lenient};
 use super::{FieldPath, Seg};
+use crate::source::SpanNode;
 
 /// The typed object, for the kinds rules read through k8s-openapi.
 #[derive(Debug)]
@@ -89,16 +91,20 @@ const RECORD_UNKNOWN: fn(serde_ignored::Path<'_>) = record_unknown;
 ///
 /// Nearly every object decodes, so the first attempt does not track paths (tracking costs
 /// about a third of decoding); only a failure decodes again to locate the offending field.
-fn de<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
+fn de<T: DeserializeOwned>(value: Lenient<'_>) -> Result<T, DecodeError> {
     let before = UNKNOWN.with(|u| u.borrow().len());
+    let found = value.coercions().map(Coercions::found);
     if let Ok(decoded) = serde_ignored::deserialize(value, RECORD_UNKNOWN) {
         return Ok(decoded);
     }
     UNKNOWN.with(|u| u.borrow_mut().truncate(before));
+    if let (Some(c), Some(found)) = (value.coercions(), found) {
+        c.truncate(found);
+    }
     de_tracked(value)
 }
 
-fn de_tracked<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
+fn de_tracked<T: DeserializeOwned>(value: Lenient<'_>) -> Result<T, DecodeError> {
     let mut track = serde_path_to_error::Track::new();
     let tracked = serde_path_to_error::Deserializer::new(value, &mut track);
     let result = serde_ignored::deserialize(tracked, RECORD_UNKNOWN);
@@ -122,7 +128,7 @@ fn de_tracked<T: DeserializeOwned>(value: &Value) -> Result<T, DecodeError> {
 }
 
 /// serde's wording, in Kubernetes terms: `expected i32` → `expected an integer`.
-fn plain_words(message: &str) -> String {
+pub(super) fn plain_words(message: &str) -> String {
     let mut out = message.to_owned();
     for (from, to) in [
         ("expected i32", "expected an integer"),
@@ -143,12 +149,18 @@ fn plain_words(message: &str) -> String {
     out
 }
 
-fn de_at<T: DeserializeOwned>(root: &Value, at: &FieldPath) -> Result<Option<T>, DecodeError> {
-    let Some(value) = at.get(root) else {
+fn de_at<T: DeserializeOwned>(root: Lenient<'_>, at: &FieldPath) -> Result<Option<T>, DecodeError> {
+    let Some(value) = root.at(at) else {
         return Ok(None);
     };
     let before = UNKNOWN.with(|u| u.borrow().len());
+    if let Some(c) = root.coercions() {
+        c.set_prefix(at.clone());
+    }
     let decoded = de::<T>(value);
+    if let Some(c) = root.coercions() {
+        c.set_prefix(FieldPath::root());
+    }
     UNKNOWN.with(|u| {
         for p in u.borrow_mut().iter_mut().skip(before) {
             let mut full = at.clone();
@@ -184,12 +196,36 @@ pub fn decode(
     value: &Value,
 ) -> (Result<Typed, DecodeError>, Vec<FieldPath>) {
     UNKNOWN.with(|u| u.borrow_mut().clear());
-    let typed = decode_kind(api_version, kind, value);
+    let typed = decode_kind(api_version, kind, Lenient::new(value, None, None));
     let unknown = UNKNOWN.with(|u| std::mem::take(&mut *u.borrow_mut()));
     (typed, unknown)
 }
 
-fn decode_kind(api_version: &str, kind: &str, value: &Value) -> Result<Typed, DecodeError> {
+/// What [`decode_lenient`] returns: the typed object, unknown fields, and the paths of the
+/// unquoted non-strings it read as their text in string fields.
+pub type LenientDecoded = (Result<Typed, DecodeError>, Vec<FieldPath>, Vec<FieldPath>);
+
+/// [`decode`], reading an unquoted non-string (`yes`, `0644`; see [`crate::source::flags`])
+/// in a string field as its text in `text`, at most `cap` times, in one pass.
+pub fn decode_lenient(
+    api_version: &str,
+    kind: &str,
+    value: &Value,
+    (spans, text): (&SpanNode, &str),
+    cap: usize,
+) -> LenientDecoded {
+    UNKNOWN.with(|u| u.borrow_mut().clear());
+    let coercions = Coercions::new(value, text, cap);
+    let typed = decode_kind(
+        api_version,
+        kind,
+        Lenient::new(value, Some(spans), Some(&coercions)),
+    );
+    let unknown = UNKNOWN.with(|u| std::mem::take(&mut *u.borrow_mut()));
+    (typed, unknown, coercions.into_found())
+}
+
+fn decode_kind(api_version: &str, kind: &str, value: Lenient<'_>) -> Result<Typed, DecodeError> {
     match (api_version, kind) {
         ("apps/v1", "Deployment") => keep!(Deployment, apps::Deployment, value),
         ("apps/v1", "StatefulSet") => keep!(StatefulSet, apps::StatefulSet, value),
@@ -208,11 +244,15 @@ fn decode_kind(api_version: &str, kind: &str, value: &Value) -> Result<Typed, De
         // policy/v1beta1 has the same fields; `Pdb` keeps its selector semantics apart (it
         // reads `Object::api_version`). The typed decoder checks `apiVersion`, hence the copy.
         ("policy/v1beta1", "PodDisruptionBudget") => {
-            let mut v1 = value.clone();
+            let mut v1 = value.value.clone();
             if let Some(map) = v1.as_object_mut() {
                 map.insert("apiVersion".to_owned(), Value::from("policy/v1"));
             }
-            keep!(PodDisruptionBudget, policy::PodDisruptionBudget, &v1)
+            keep!(
+                PodDisruptionBudget,
+                policy::PodDisruptionBudget,
+                value.with_value(&v1)
+            )
         }
         ("autoscaling/v1", "HorizontalPodAutoscaler") => {
             check!(autoscaling::v1::HorizontalPodAutoscaler, value)
@@ -259,8 +299,9 @@ fn decode_kind(api_version: &str, kind: &str, value: &Value) -> Result<Typed, De
 }
 
 /// Any other object with `spec.template.spec.containers` is a workload too.
-fn duck(value: &Value, map_selector: bool) -> Result<Typed, DecodeError> {
+fn duck(value: Lenient<'_>, map_selector: bool) -> Result<Typed, DecodeError> {
     let has_containers = value
+        .value
         .pointer("/spec/template/spec/containers")
         .is_some_and(Value::is_array);
     if !has_containers {

@@ -4,6 +4,7 @@
 mod decode;
 mod hpa;
 mod image;
+mod lenient;
 mod lifecycle;
 mod operated;
 mod path;
@@ -18,7 +19,7 @@ mod validation;
 pub mod variants;
 mod workload;
 
-pub use decode::{DecodeError, Typed, decode};
+pub use decode::{DecodeError, LenientDecoded, Typed, decode, decode_lenient};
 pub use hpa::{UtilizationTarget, keda_utilization_targets, utilization_targets};
 pub use image::{container_datastore, datastore, image_name, image_tag};
 pub use lifecycle::{has_pre_stop, pre_stop_sleep, termination_grace_seconds};

@@ -6,8 +6,8 @@ mod yaml;
 pub use scalar::{KeyText, Resolved, resolve_plain};
 pub(crate) use yaml::PARALLEL_BYTES;
 pub use yaml::{
-    DIRECTIVE, Document, DuplicateKey, Limits, LoadError, LoadedFile, SpanNode, count_events,
-    flags, load_str,
+    DIRECTIVE, Document, DuplicateKey, Limits, LoadError, LoadedFile, NODE_BYTES, SpanNode,
+    count_events, flags, load_str, load_str_in_run,
 };
 
 use std::sync::Arc;
@@ -55,6 +55,18 @@ pub struct LineCol {
 pub struct LineIndex {
     starts: Vec<u32>,
     ascii: bool,
+    /// Characters before every [`CHAR_STEP`]-th byte, for non-ASCII text: a column is then
+    /// counted from the nearest checkpoint, not from the line start (a finding on a 3 MB
+    /// one-line JSON manifest counted up to 3 MB of characters each).
+    chars_before: Vec<u32>,
+}
+
+/// Bytes between two character-count checkpoints of a [`LineIndex`].
+const CHAR_STEP: usize = 1024;
+
+/// Characters that start in `bytes` (UTF-8: every byte but continuation bytes).
+fn chars_starting(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
 }
 
 impl LineIndex {
@@ -69,10 +81,30 @@ impl LineIndex {
                 .filter(|&i| bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n'))
                 .map(|i| (i + 1) as u32),
         );
+        let ascii = text.is_ascii();
+        let mut chars_before = Vec::new();
+        if !ascii {
+            let mut count = 0u32;
+            for chunk in bytes.chunks(CHAR_STEP) {
+                chars_before.push(count);
+                count += chars_starting(chunk) as u32;
+            }
+        }
         Self {
             starts,
-            ascii: text.is_ascii(),
+            ascii,
+            chars_before,
         }
+    }
+
+    /// Characters of `text` before byte `offset` (a character boundary).
+    fn chars_to(&self, text: &str, offset: usize) -> usize {
+        let step = (offset / CHAR_STEP).min(self.chars_before.len().saturating_sub(1));
+        let (from, counted) = match self.chars_before.get(step) {
+            Some(&n) => (step * CHAR_STEP, n as usize),
+            None => (0, 0),
+        };
+        counted + text.as_bytes().get(from..offset).map_or(0, chars_starting)
     }
 
     pub fn is_ascii(&self) -> bool {
@@ -120,11 +152,13 @@ impl LineIndex {
         let offset = offset.min(text.len() as u32);
         let line = self.line_of(offset);
         let start = self.line_start(line).min(offset);
-        let column = if self.ascii {
+        let column = if self.ascii
+            || !text.is_char_boundary(start as usize)
+            || !text.is_char_boundary(offset as usize)
+        {
             (offset - start) as usize
         } else {
-            text.get(start as usize..offset as usize)
-                .map_or((offset - start) as usize, |s| s.chars().count())
+            self.chars_to(text, offset as usize) - self.chars_to(text, start as usize)
         };
         LineCol {
             line: line + 1,
@@ -190,5 +224,31 @@ impl SourceFile {
         self.text
             .get(span.start as usize..span.end as usize)
             .unwrap_or("")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_on_a_long_non_ascii_line_count_from_checkpoints() {
+        // One 3 MB line: 20,000 columns counted from the line start are 30 GB of characters.
+        let text = format!("{{\"a\": \"{}\"}}\n", "é€x".repeat(500_000));
+        let lines = LineIndex::new(&text);
+        let boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        let picks = 20_000;
+        let stride = boundaries.len() / picks;
+        for (n, &offset) in boundaries.iter().step_by(stride).enumerate() {
+            let at = lines.line_col(&text, offset as u32);
+            assert_eq!(at.line, 1);
+            if n % 1_000 == 0 {
+                assert_eq!(at.column, text[..offset].chars().count() + 1);
+            }
+        }
+        let end = lines.line_col(&text, text.len() as u32);
+        assert_eq!((end.line, end.column), (2, 1));
+        let last = lines.line_col(&text, text.len() as u32 - 1);
+        assert_eq!(last.column, text.chars().count());
     }
 }

@@ -586,3 +586,80 @@ fn configs_baselines_and_line_endings_are_checked() {
         "{stdout}"
     );
 }
+
+/// Findings of `kubeha check --format json` with `config` as the configuration.
+fn lint_with_config(dir: &Path, config: &str) -> serde_json::Value {
+    write(dir, "kubeha-config.yaml", config);
+    let (_, stdout, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--format", "json", "--config"])
+            .arg(dir.join("kubeha-config.yaml"))
+            .arg(dir),
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+fn messages_in<'r>(report: &'r serde_json::Value, file: &str, rule: &str) -> Vec<&'r str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"].as_str().unwrap().ends_with(file) && f["rule"] == rule)
+        .map(|f| f["message"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn aliases_are_counted_in_bytes_per_file_and_per_run() {
+    // A 1 MB anchored string aliased 20,000 times is 20 GB of copies (it aborted the process
+    // when aliases were counted in nodes); 300 documents each under any per-document budget
+    // copy 9 MB together.
+    let dir = fresh_dir("alias-bytes");
+    write(&dir, "good.yaml", GOOD);
+    let mut bomb = format!("s: &s \"{}\"\nlist:\n", "x".repeat(1 << 20));
+    bomb.push_str(&"- *s\n".repeat(20_000));
+    write(&dir, "bomb.yaml", bomb);
+    let doc = format!("a: &a \"{}\"\nb: [*a, *a, *a]\n", "y".repeat(10_000));
+    write(&dir, "docs.yaml", vec![doc; 300].join("---\n"));
+    let report = lint_with_config(&dir, "limits: {max-alias-bytes: 4194304}\n");
+    // The bomb stops at its first alias past the budget; of the 300 documents, those that
+    // alias once the file's budget is spent are each broken, the others read.
+    for (file, most) in [("bomb.yaml", 1), ("docs.yaml", 299)] {
+        let found = messages_in(&report, file, "invalid-yaml");
+        assert!(
+            (1..=most).contains(&found.len())
+                && found
+                    .iter()
+                    .all(|m| m.contains("aliases expand to more than 4194304 bytes in this file")),
+            "{file}: {found:?}"
+        );
+    }
+    assert!(!messages_in(&report, "good.yaml", "single-replica").is_empty());
+
+    // Three files of 3.2 MB of copies each, against a run budget of 8 MiB: not all fit. Files
+    // are read in parallel, so which of them reach the spent budget first is not fixed.
+    let dir = fresh_dir("alias-run");
+    write(&dir, "good.yaml", GOOD);
+    let legit = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  a: &a \"{}\"\n{}",
+        "z".repeat(64 << 10),
+        (0..50).map(|i| format!("  k{i}: *a\n")).collect::<String>()
+    );
+    for name in ["one.yaml", "two.yaml", "three.yaml"] {
+        write(&dir, name, &legit);
+    }
+    let report = lint_with_config(&dir, "limits: {max-run-alias-bytes: 8388608}\n");
+    let over: Vec<&str> = ["one.yaml", "two.yaml", "three.yaml"]
+        .into_iter()
+        .flat_map(|file| messages_in(&report, file, "invalid-yaml"))
+        .collect();
+    assert!(
+        !over.is_empty()
+            && over
+                .iter()
+                .all(|m| m.contains("more than 8388608 bytes in this run")),
+        "{over:?}"
+    );
+    assert!(!messages_in(&report, "good.yaml", "single-replica").is_empty());
+}
