@@ -663,3 +663,139 @@ fn aliases_are_counted_in_bytes_per_file_and_per_run() {
     );
     assert!(!messages_in(&report, "good.yaml", "single-replica").is_empty());
 }
+
+/// `kubeha check --format json` on `dir` under a 2 GiB address-space limit (`ulimit -v`) and
+/// the 300 s bound: the algorithmic blow-ups of issue 15 must fit in both, by far.
+fn lint_bounded_memory(dir: &Path) -> serde_json::Value {
+    let (code, stdout, stderr) = run_bounded(
+        Command::new("sh")
+            .arg("-c")
+            .arg("ulimit -v 2097152; exec \"$0\" \"$@\"")
+            .arg(env!("CARGO_BIN_EXE_kubeha"))
+            .args(["check", "--no-config", "--format", "json"])
+            .arg(dir),
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(code, Some(1), "{stderr}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"))
+}
+
+#[test]
+fn algorithmic_blow_ups_fit_in_fixed_time_and_memory_beside_a_good_file() {
+    let dir = fresh_dir("blow-ups");
+    write(&dir, "good.yaml", GOOD);
+    let deploy = |name: &str, ns: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n  replicas: 2\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}, tier: all}}}}\n    spec: {{containers: [{{name: c, image: \"nginx:1.27\"}}]}}\n---\n"
+        )
+    };
+    // Item 7: one-to-one PDBs in one namespace; one name in many namespaces.
+    let mut pdbs = String::new();
+    for i in 0..1500 {
+        pdbs.push_str(&deploy(&format!("app-{i}"), "one"));
+        pdbs.push_str(&format!("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: app-{i}, namespace: one}}\nspec: {{maxUnavailable: 1, selector: {{matchLabels: {{app: app-{i}}}}}}}\n---\n"));
+    }
+    write(&dir, "pdbs.yaml", pdbs);
+    let mut names = String::new();
+    for i in 0..1500 {
+        names.push_str(&deploy("web", &format!("ns-{i}")));
+        names.push_str(&format!("apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {{name: web, namespace: ns-{i}}}\nspec: {{scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: web}}, minReplicas: 1, maxReplicas: 3}}\n---\n"));
+    }
+    write(&dir, "names.yaml", names);
+    // Item 8: many Services each selecting every pod of many Deployments with a bad port; one
+    // Service with thousands of bad target ports.
+    let mut matches = String::new();
+    for i in 0..300 {
+        matches.push_str(&deploy(&format!("m-{i}"), "many"));
+        matches.push_str(&format!("apiVersion: v1\nkind: Service\nmetadata: {{name: s-{i}, namespace: many}}\nspec: {{selector: {{tier: all}}, ports: [{{port: 80, targetPort: nope}}]}}\n---\n"));
+    }
+    write(&dir, "matches.yaml", matches);
+    let ports: String = (0..5000)
+        .map(|i| {
+            format!(
+                "  - {{name: p{i}, port: {}, targetPort: missing-{i}}}\n",
+                1000 + i
+            )
+        })
+        .collect();
+    write(
+        &dir,
+        "ports.yaml",
+        format!(
+            "{}apiVersion: v1\nkind: Service\nmetadata: {{name: s, namespace: ports}}\nspec:\n  selector: {{app: p}}\n  ports:\n{ports}",
+            deploy("p", "ports")
+        ),
+    );
+    // Item 9: repeated keys, many ambiguous scalars in a large ConfigMap, dedented brackets,
+    // findings on a long non-ASCII line.
+    let dup: String = (0..20_000)
+        .map(|i| format!("  k{i}: a\n  k{i}: b\n"))
+        .collect();
+    write(
+        &dir,
+        "dup.yaml",
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: d}}\ndata:\n{dup}"),
+    );
+    let yes: String = (0..20_000)
+        .map(|i| {
+            if i % 80 == 0 {
+                format!("  y{i}: yes\n")
+            } else {
+                format!("  v{i}: \"text\"\n")
+            }
+        })
+        .collect();
+    write(
+        &dir,
+        "yes.yaml",
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: yy}}\ndata:\n{yes}"),
+    );
+    let brackets: String = (0..200)
+        .map(|i| format!("  b{i}: [\n    x,\n]\n"))
+        .collect();
+    write(
+        &dir,
+        "brackets.yaml",
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: b}}\ndata:\n{brackets}"),
+    );
+    let envs: String = (0..20_000)
+        .map(|i| format!("{{\"name\":\"É{i}\",\"value\":\"ü\"}},"))
+        .collect();
+    write(
+        &dir,
+        "line.json.yaml",
+        format!(
+            "{{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{{\"name\":\"j\"}},\"spec\":{{\"replicas\":1,\"selector\":{{\"matchLabels\":{{\"app\":\"j\"}}}},\"template\":{{\"metadata\":{{\"labels\":{{\"app\":\"j\"}}}},\"spec\":{{\"containers\":[{{\"name\":\"j\",\"image\":\"nginx:latest\",\"env\":[{envs}{{\"name\":\"last\"}}]}}]}}}}}}}}\n"
+        ),
+    );
+    // Item 11: values the API server rejects, not bogus findings.
+    write(
+        &dir,
+        "percent.yaml",
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: p}\nspec: {maxUnavailable: \"-10%\", selector: {matchLabels: {app: good}}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: neg}\nspec:\n  replicas: -1\n  selector: {matchLabels: {app: neg}}\n  template:\n    metadata: {labels: {app: neg}}\n    spec: {containers: [{name: nn, image: \"nginx:1.27\", ports: [{containerPort: 70000}]}]}\n",
+    );
+
+    let report = lint_bounded_memory(&dir);
+    assert!(!messages_in(&report, "good.yaml", "single-replica").is_empty());
+    assert_eq!(
+        messages_in(&report, "dup.yaml", "duplicate-key").len(),
+        20_000
+    );
+    assert_eq!(
+        messages_in(&report, "yes.yaml", "ambiguous-scalar").len(),
+        250
+    );
+    assert!(messages_in(&report, "brackets.yaml", "invalid-yaml").is_empty());
+    assert!(!messages_in(&report, "line.json.yaml", "mutable-image-tag").is_empty());
+    assert!(messages_in(&report, "pdbs.yaml", "missing-pdb").is_empty());
+    assert!(!messages_in(&report, "ports.yaml", "service-target-port-mismatch").is_empty());
+    let rejected = messages_in(&report, "percent.yaml", "invalid-object");
+    assert_eq!(rejected.len(), 3, "{rejected:?}");
+    assert!(messages_in(&report, "percent.yaml", "single-replica").is_empty());
+    // Related locations and listings are capped: no finding carries thousands of them.
+    for f in report["findings"].as_array().unwrap() {
+        let related = f["related"].as_array().map_or(0, Vec::len);
+        assert!(related <= 21, "{f}");
+        assert!(f["message"].as_str().unwrap().len() < 4096, "{f}");
+    }
+}
