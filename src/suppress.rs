@@ -620,11 +620,45 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
         if s.used || s.file == usize::MAX || in_context || peer || partial_config {
             continue;
         }
-        if let Some(finding) = unused_finding(s, objects, rules_run, settings.severity) {
-            outcome.unused.push(finding);
-        }
+        let mut sink = crate::rules::Sink::new("unused-suppression", settings.severity, files);
+        sink.severity_configured = settings.severity_configured;
+        unused_finding(s, objects, rules_run, &mut sink);
+        outcome.unused.append(&mut sink.findings);
     }
     outcome
+}
+
+/// Deleting a comment suppression that matched nothing: the whole line when the comment is
+/// on a line of its own, else the comment and the blanks before it. It changes nothing else.
+fn removal(s: &Suppression, source: &crate::source::SourceFile) -> Option<crate::finding::Fix> {
+    if !matches!(s.target, Target::Line { .. } | Target::File(_)) {
+        return None;
+    }
+    let text = source.text.as_str();
+    let line = source.lines.line_of(s.span.start);
+    let start = source.lines.line_start(line) as usize;
+    let before = text.get(start..s.span.start as usize)?;
+    let span = if before.trim().is_empty() {
+        let next = source.lines.line_start(line + 1);
+        let end = if next == u32::MAX {
+            text.len() as u32
+        } else {
+            next
+        };
+        Span::new(start as u32, end)
+    } else {
+        let kept = before.trim_end_matches([' ', '\t']).len();
+        Span::new((start + kept) as u32, source.lines.content_end(text, line))
+    };
+    Some(crate::finding::Fix {
+        title: "Remove the unused suppression comment".to_owned(),
+        applicability: crate::finding::Applicability::Safe,
+        edits: vec![crate::finding::Edit {
+            file: s.file,
+            span,
+            text: String::new(),
+        }],
+    })
 }
 
 /// The `unused-suppression` finding for a suppression that matched nothing, when it can be
@@ -633,8 +667,8 @@ fn unused_finding(
     s: &Suppression,
     objects: &[Object],
     rules_run: &[&str],
-    severity: crate::finding::Severity,
-) -> Option<Finding> {
+    sink: &mut crate::rules::Sink<'_>,
+) {
     let unknown: Vec<&String> = s
         .rules
         .iter()
@@ -648,8 +682,9 @@ fn unused_finding(
             Some(r) => r.iter().any(|r| rules_run.contains(&r.as_str())),
         };
     if !relevant {
-        return None;
+        return;
     }
+    let mut fix = None;
     let (message, help) = if let Some((why, text)) = &s.malformed {
         let shown: String = text.chars().take(80).collect();
         (
@@ -674,6 +709,7 @@ fn unused_finding(
                     .join(", ")
             },
         );
+        fix = sink.files().get(s.file).and_then(|f| removal(s, f));
         (
             format!(
                 "{} suppresses {rules} but nothing was reported there",
@@ -687,19 +723,11 @@ fn unused_finding(
         Target::Object(i) => objects.get(i).map(object_ref),
         _ => None,
     };
-    Some(Finding {
-        rule: "unused-suppression",
-        severity,
-        message,
-        help: Some(help),
-        file: s.file,
-        span: s.span,
-        object,
-        path: None,
-        related: Vec::new(),
-        origin: None,
-        fix: None,
-    })
+    let mut reported = sink.report_at(s.file, s.span, object, message);
+    reported.help(help);
+    if let Some(fix) = fix {
+        reported.fix(fix);
+    }
 }
 
 #[cfg(test)]

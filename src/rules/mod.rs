@@ -291,6 +291,11 @@ impl<'a> Sink<'a> {
         })
     }
 
+    /// The run's files, as findings index them.
+    pub fn files(&self) -> &'a [Arc<SourceFile>] {
+        self.files
+    }
+
     /// Reports a finding at a raw span (load errors, which have no object).
     pub fn report_at(
         &mut self,

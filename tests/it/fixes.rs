@@ -22,6 +22,7 @@ const FIXABLE: &[&str] = &[
     "replicas-with-hpa",
     "single-replica",
     "unknown-field",
+    "unused-suppression",
 ];
 
 /// Loads `inputs` and runs every fix at `level`.
