@@ -361,7 +361,18 @@ struct Walker<'a> {
     charts_reported: HashSet<PathBuf>,
 }
 
-impl Walker<'_> {
+impl<'a> Walker<'a> {
+    fn new(exclude: &'a PathGlobs) -> Self {
+        Walker {
+            cwd: current_dir(),
+            exclude,
+            out: Discovered::default(),
+            seen: HashSet::new(),
+            chart_of: HashMap::new(),
+            charts_reported: HashSet::new(),
+        }
+    }
+
     /// The chart directory `dir` is in, if any (a directory with `Chart.yaml`, up to the
     /// repository root).
     fn chart_root(&mut self, dir: &Path) -> Option<PathBuf> {
@@ -521,14 +532,7 @@ pub fn walk_skips(path: &Path, exclude: &PathGlobs) -> Option<SkipReason> {
     if exclude.matches(path) {
         return Some(SkipReason::Excluded);
     }
-    let mut w = Walker {
-        cwd: current_dir(),
-        exclude,
-        out: Discovered::default(),
-        seen: HashSet::new(),
-        chart_of: HashMap::new(),
-        charts_reported: HashSet::new(),
-    };
+    let mut w = Walker::new(exclude);
     if path.parent().and_then(|d| w.chart_root(d)).is_some() {
         return Some(SkipReason::HelmChart);
     }
@@ -537,14 +541,7 @@ pub fn walk_skips(path: &Path, exclude: &PathGlobs) -> Option<SkipReason> {
 
 /// Finds the files of `inputs`: explicit files, walked directories, stdin.
 fn discover(inputs: &[Input], exclude: &PathGlobs) -> Discovered {
-    let mut w = Walker {
-        cwd: current_dir(),
-        exclude,
-        out: Discovered::default(),
-        seen: HashSet::new(),
-        chart_of: HashMap::new(),
-        charts_reported: HashSet::new(),
-    };
+    let mut w = Walker::new(exclude);
     // Files to report on first, so a file that is also in a context directory stays reported.
     let reported = inputs.iter().filter(|i| !matches!(i, Input::Context(_)));
     let context = inputs.iter().filter(|i| matches!(i, Input::Context(_)));

@@ -231,18 +231,8 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     print_report(&report, args)?;
 
     let mut stderr = io::stderr().lock();
-    for w in report.warnings.iter().filter(|_| !args.quiet) {
-        let _ = writeln!(stderr, "kubeha: warning: {w}");
-    }
-    for e in &report.input_errors {
-        let _ = writeln!(stderr, "kubeha: error: {}: {}", e.path, e.message);
-    }
-    if !report.input_errors.is_empty() {
-        return Ok(ExitCode::from(USAGE_ERROR));
-    }
-    if report.linted_files() == 0 && !args.allow_empty {
-        no_manifest(&report, args, &mut stderr);
-        return Ok(ExitCode::from(USAGE_ERROR));
+    if let Some(code) = run_problems(&report, args, &mut stderr) {
+        return Ok(code);
     }
     let threshold = fail_threshold(args.fail_on);
     let failed = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
@@ -251,6 +241,29 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Prints the run's warnings and input errors; `Some(exit code)` when the run itself failed
+/// (an input could not be read, or nothing was linted without `--allow-empty`).
+fn run_problems(
+    report: &kubeha::Report,
+    args: &CheckArgs,
+    stderr: &mut dyn Write,
+) -> Option<ExitCode> {
+    for w in report.warnings.iter().filter(|_| !args.quiet) {
+        let _ = writeln!(stderr, "kubeha: warning: {w}");
+    }
+    for e in &report.input_errors {
+        let _ = writeln!(stderr, "kubeha: error: {}: {}", e.path, e.message);
+    }
+    if !report.input_errors.is_empty() {
+        return Some(ExitCode::from(USAGE_ERROR));
+    }
+    if report.linted_files() == 0 && !args.allow_empty {
+        no_manifest(report, args, stderr);
+        return Some(ExitCode::from(USAGE_ERROR));
+    }
+    None
 }
 
 /// `check --fix` / `--diff`: lint, fix, lint again until no applicable fix is left (see
@@ -323,18 +336,8 @@ fn check_fix(args: &CheckArgs, config: &Config, inputs: &[Input]) -> io::Result<
             render_to(report, args.format, args, &mut stderr)?;
         }
     }
-    for w in report.warnings.iter().filter(|_| !args.quiet) {
-        let _ = writeln!(stderr, "kubeha: warning: {w}");
-    }
-    for e in &report.input_errors {
-        let _ = writeln!(stderr, "kubeha: error: {}: {}", e.path, e.message);
-    }
-    if !report.input_errors.is_empty() {
-        return Ok(ExitCode::from(USAGE_ERROR));
-    }
-    if report.linted_files() == 0 && !args.allow_empty {
-        no_manifest(report, args, &mut stderr);
-        return Ok(ExitCode::from(USAGE_ERROR));
+    if let Some(code) = run_problems(report, args, &mut stderr) {
+        return Ok(code);
     }
     let failed = if args.diff {
         fixed.fixed > 0
