@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::finding::{Applicability, Edit, Fix};
-use crate::model::{FieldPath, Object, Seg};
+use crate::model::{FieldPath, Object};
 use crate::source::{LineIndex, Resolved, SourceFile, Span, SpanNode, flags, resolve_plain};
 
 /// One file's text, for building edits in it.
@@ -335,24 +335,7 @@ impl<'a> Editor<'a> {
 /// The span node at `path` in `o`, when every node down to it is written where it stands: not
 /// copied from an anchor, not merged in by `<<`, nested inside its parent's text.
 pub(crate) fn written_node<'o>(o: &'o Object, path: &FieldPath) -> Option<&'o SpanNode> {
-    let mut value = &o.raw;
-    let mut node = &o.spans;
-    for seg in &path.0 {
-        let i = match (seg, value) {
-            (Seg::Key(k), Value::Object(map)) => map.keys().position(|key| key == k)?,
-            (Seg::Index(i), Value::Array(_)) => *i,
-            _ => return None,
-        };
-        value = match seg {
-            Seg::Key(k) => value.get(k.as_ref())?,
-            Seg::Index(i) => value.get(*i)?,
-        };
-        let child = node.children.get(i)?;
-        if !nested(node, child) {
-            return None;
-        }
-        node = child;
-    }
+    let node = path.node_where(&o.raw, &o.spans, nested)?;
     if node.has_flag(flags::FROM_ALIAS) || !node.children.iter().all(|c| nested(node, c)) {
         return None;
     }
@@ -475,6 +458,7 @@ pub(crate) fn scalar(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Seg;
     use crate::source::{Limits, load_str};
     use serde_json::json;
 

@@ -104,6 +104,17 @@ impl FieldPath {
 
     /// The span node of the value at this path, if the path exists.
     pub fn node<'s>(&self, root: &Value, spans: &'s SpanNode) -> Option<&'s SpanNode> {
+        self.node_where(root, spans, |_, _| true)
+    }
+
+    /// [`FieldPath::node`], when every step down from a parent node to its child passes
+    /// `step(parent, child)` (the fixer asks that each be written inside its parent's text).
+    pub fn node_where<'s>(
+        &self,
+        root: &Value,
+        spans: &'s SpanNode,
+        step: impl Fn(&SpanNode, &SpanNode) -> bool,
+    ) -> Option<&'s SpanNode> {
         let mut value = root;
         let mut node = spans;
         for seg in &self.0 {
@@ -116,7 +127,11 @@ impl FieldPath {
                 Seg::Key(k) => value.get(k.as_ref())?,
                 Seg::Index(i) => value.get(*i)?,
             };
-            node = node.children.get(i)?;
+            let child = node.children.get(i)?;
+            if !step(node, child) {
+                return None;
+            }
+            node = child;
         }
         Some(node)
     }

@@ -11,6 +11,8 @@ use kubeha::fix::{Fixed, fix_workspace};
 use kubeha::{Config, Input, Workspace};
 use serde_json::Value;
 
+use crate::relative;
+
 /// The rules that offer a fix.
 const FIXABLE: &[&str] = &[
     "ambiguous-scalar",
@@ -30,13 +32,6 @@ fn fix(inputs: &[Input], config: &Config, level: Applicability) -> Fixed {
     let read = kubeha::discover::read_inputs(inputs, &config.exclude, &config.limits);
     let mut ws = Workspace::load(read, config);
     fix_workspace(&mut ws, config, level, &|_| {})
-}
-
-fn relative(path: &Path) -> String {
-    path.strip_prefix(crate::repo())
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned()
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 use kubeha::render::{HumanOptions, human};
 use kubeha::{Config, Input};
 
-use crate::lint;
+use crate::{lint, relative};
 
 /// `(line, rule)` pairs marked with `# expect: rule` / `# expect-next-line: rule`.
 fn expected(text: &str) -> Vec<(usize, String)> {
@@ -65,13 +65,6 @@ pub fn render_human(report: &kubeha::Report) -> String {
     )
     .unwrap();
     String::from_utf8(out).unwrap()
-}
-
-fn relative(path: &Path) -> String {
-    path.strip_prefix(crate::repo())
-        .unwrap_or(path)
-        .to_string_lossy()
-        .into_owned()
 }
 
 #[test]

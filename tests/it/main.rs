@@ -37,6 +37,14 @@ pub fn lint(inputs: &[kubeha::Input], config: &kubeha::Config) -> kubeha::Report
     kubeha::lint(read, config)
 }
 
+/// `path` relative to the repository, as snapshots and messages name fixtures.
+pub fn relative(path: &Path) -> String {
+    path.strip_prefix(repo())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .into_owned()
+}
+
 pub fn corpus_dir() -> PathBuf {
     repo().join("tests/corpus")
 }
