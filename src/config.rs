@@ -216,26 +216,6 @@ impl Config {
         None
     }
 
-    /// The config for linting `paths` (absolute): the nearest `.kubeha.yaml` above each path.
-    /// Returns the first path's config and, when other paths have another, those configs.
-    pub fn discover_for(paths: &[PathBuf]) -> (Option<PathBuf>, Vec<PathBuf>) {
-        let mut found: Vec<Option<PathBuf>> = Vec::new();
-        for p in paths {
-            let start = if p.is_dir() {
-                p.as_path()
-            } else {
-                p.parent().unwrap_or(p)
-            };
-            let config = Self::discover(start);
-            if !found.contains(&config) {
-                found.push(config);
-            }
-        }
-        let mut found = found.into_iter();
-        let first = found.next().flatten();
-        (first, found.flatten().collect())
-    }
-
     /// A file name (relative to the working directory, or absolute) as a path relative to the
     /// config file's directory, with forward slashes: what `path:` and `exclude:` globs see.
     pub fn relative_name(&self, name: &str) -> String {

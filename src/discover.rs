@@ -14,7 +14,17 @@ use std::path::{Component, Path, PathBuf};
 
 use ignore::WalkBuilder;
 
-use crate::source::{Limits, Role};
+use crate::source::Role;
+
+/// What the configuration says about discovering one path: whether it is excluded and how many
+/// bytes of it may be read. A [`crate::Config`] answers alike for every path; a
+/// [`crate::configs::Resolver`] asks each path's nearest `.kubeha.yaml`.
+pub trait Policy {
+    /// Whether `path` (absolute, cleaned; a directory when `is_dir`) is not to be linted.
+    fn excludes(&self, path: &Path, is_dir: bool) -> bool;
+    /// `limits.max-file-bytes` for the file at `path`.
+    fn max_file_bytes(&self, path: &Path) -> usize;
+}
 
 /// What the user asked to lint.
 #[derive(Debug, Clone)]
@@ -39,6 +49,8 @@ enum FileInput {
         context: bool,
         /// Found by walking a directory (not named): skipped when it holds no Kubernetes object.
         walked: bool,
+        /// Read at most this many bytes.
+        limit: usize,
     },
     Stdin {
         name: String,
@@ -352,7 +364,7 @@ struct Discovered {
 
 struct Walker<'a> {
     cwd: PathBuf,
-    exclude: &'a PathGlobs,
+    policy: &'a dyn Policy,
     out: Discovered,
     /// Canonical paths seen, so one file is loaded once.
     seen: HashSet<PathBuf>,
@@ -362,10 +374,10 @@ struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    fn new(exclude: &'a PathGlobs) -> Self {
+    fn new(policy: &'a dyn Policy) -> Self {
         Walker {
             cwd: current_dir(),
-            exclude,
+            policy,
             out: Discovered::default(),
             seen: HashSet::new(),
             chart_of: HashMap::new(),
@@ -408,7 +420,7 @@ impl<'a> Walker<'a> {
 
     /// Queues a file unless it is excluded, a known non-manifest, or already queued.
     fn file(&mut self, abs: PathBuf, context: bool, walked: bool) {
-        if self.exclude.matches(&abs) {
+        if self.policy.excludes(&abs, false) {
             if !walked {
                 self.skip(&abs, SkipReason::Excluded);
             }
@@ -426,6 +438,7 @@ impl<'a> Walker<'a> {
         if self.seen.insert(key) {
             self.out.files.push(FileInput::Disk {
                 name: display_name(&abs, &self.cwd),
+                limit: self.policy.max_file_bytes(&abs),
                 path: abs,
                 context,
                 walked,
@@ -451,7 +464,7 @@ impl<'a> Walker<'a> {
                     }
                     let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
                     if is_dir && path != clean_path(dir) {
-                        if self.exclude.matches(&path) {
+                        if self.policy.excludes(&path, true) {
                             prune = Some(path);
                         } else if path.join("Chart.yaml").is_file()
                             || path.join("Chart.yml").is_file()
@@ -476,9 +489,9 @@ impl<'a> Walker<'a> {
 
 /// Finds the files of `inputs` (explicit files, walked directories, stdin) and reads them, in
 /// parallel, each through the bounded reader.
-pub fn read_inputs(inputs: &[Input], exclude: &PathGlobs, limits: &Limits) -> Inputs {
+pub fn read_inputs(inputs: &[Input], policy: &dyn Policy) -> Inputs {
     use rayon::prelude::*;
-    let discovered = discover(inputs, exclude);
+    let discovered = discover(inputs, policy);
     let files = discovered
         .files
         .into_par_iter()
@@ -496,8 +509,9 @@ pub fn read_inputs(inputs: &[Input], exclude: &PathGlobs, limits: &Limits) -> In
                 path,
                 context,
                 walked,
+                limit,
             } => InputFile {
-                content: read_file_limited(&path, limits.max_file_bytes),
+                content: read_file_limited(&path, limit),
                 name,
                 path: Some(path),
                 role: if context { Role::Context } else { Role::Linted },
@@ -525,14 +539,14 @@ fn is_partial(inputs: &[Input]) -> bool {
 /// Why a directory walk would not lint the file at `path` (absolute), if it would not: not
 /// YAML, excluded, in a Helm chart, or a well-known non-manifest. For the language server,
 /// which is handed files the walk did not see.
-pub fn walk_skips(path: &Path, exclude: &PathGlobs) -> Option<SkipReason> {
+pub fn walk_skips(path: &Path, policy: &dyn Policy) -> Option<SkipReason> {
     if !is_yaml(path) {
         return Some(SkipReason::NotManifest);
     }
-    if exclude.matches(path) {
+    if policy.excludes(path, false) {
         return Some(SkipReason::Excluded);
     }
-    let mut w = Walker::new(exclude);
+    let mut w = Walker::new(policy);
     if path.parent().and_then(|d| w.chart_root(d)).is_some() {
         return Some(SkipReason::HelmChart);
     }
@@ -540,8 +554,8 @@ pub fn walk_skips(path: &Path, exclude: &PathGlobs) -> Option<SkipReason> {
 }
 
 /// Finds the files of `inputs`: explicit files, walked directories, stdin.
-fn discover(inputs: &[Input], exclude: &PathGlobs) -> Discovered {
-    let mut w = Walker::new(exclude);
+fn discover(inputs: &[Input], policy: &dyn Policy) -> Discovered {
+    let mut w = Walker::new(policy);
     // Files to report on first, so a file that is also in a context directory stays reported.
     let reported = inputs.iter().filter(|i| !matches!(i, Input::Context(_)));
     let context = inputs.iter().filter(|i| matches!(i, Input::Context(_)));

@@ -7,6 +7,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod configs;
 pub mod discover;
 pub mod finding;
 pub mod fix;
@@ -26,6 +27,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 pub use config::Config;
+pub use configs::ConfigSet;
 pub use discover::{Input, InputError, InputFile, Inputs, SkipReason, Skipped};
 pub use finding::{Finding, Severity};
 pub use load::Workspace;
@@ -42,10 +44,132 @@ pub fn lint(inputs: Inputs, config: &Config) -> Report {
     analyze(&Workspace::load(inputs, config), config)
 }
 
+/// [`lint`] with each file's own config ([`configs`]).
+pub fn lint_set(inputs: Inputs, configs: &ConfigSet) -> Report {
+    analyze_set(&Workspace::load_set(inputs, configs), configs)
+}
+
 /// Runs every enabled rule over a loaded workspace and applies suppressions.
 pub fn analyze(ws: &Workspace, config: &Config) -> Report {
-    let mut report = Report {
+    analyze_files(ws, ws.files.clone(), config)
+}
+
+/// [`analyze`] with each file's own config: once per config that governs a linted file, over
+/// the whole workspace (the other configs' files are context there, so references across
+/// them resolve), then the reports merged in file order.
+pub fn analyze_set(ws: &Workspace, configs: &ConfigSet) -> Report {
+    let [config] = configs.configs() else {
+        return merge(
+            ws,
+            configs
+                .configs()
+                .iter()
+                .enumerate()
+                .filter_map(|(group, config)| {
+                    let mine = |file: usize| configs.group_of(file) == group;
+                    if !(0..ws.files.len())
+                        .any(|f| mine(f) && ws.files.get(f).is_some_and(|s| s.is_linted()))
+                    {
+                        return None;
+                    }
+                    let files = ws
+                        .files
+                        .iter()
+                        .enumerate()
+                        .map(|(f, source)| {
+                            if mine(f) || source.role != Role::Linted {
+                                Arc::clone(source)
+                            } else {
+                                Arc::new(SourceFile {
+                                    role: Role::Context,
+                                    ..SourceFile::clone(source)
+                                })
+                            }
+                        })
+                        .collect();
+                    Some(analyze_files(ws, files, config))
+                }),
+        );
+    };
+    analyze(ws, config)
+}
+
+/// One report of the per-config reports of [`analyze_set`]: each group's findings (on its own
+/// files), its config file appended to the file list, warnings and rules run without repeats.
+fn merge(ws: &Workspace, reports: impl Iterator<Item = Report>) -> Report {
+    let mut out = Report {
         files: ws.files.clone(),
+        input_errors: ws.input_errors.clone(),
+        documents: ws.document_count(),
+        skipped: ws.skipped.clone(),
+        ..Report::default()
+    };
+    let workspace_files = ws.files.len();
+    for mut report in reports {
+        // A group's config file, if any, is its file `workspace_files`.
+        let config_file = report.files.get(workspace_files).map(|source| {
+            out.files.push(Arc::clone(source));
+            out.files.len() - 1
+        });
+        let renumber = |file: &mut usize| {
+            if *file == workspace_files
+                && let Some(c) = config_file
+            {
+                *file = c;
+            }
+        };
+        for f in &mut report.findings {
+            renumber(&mut f.file);
+            f.related.iter_mut().for_each(|r| renumber(&mut r.file));
+            if let Some(fix) = &mut f.fix {
+                fix.edits.iter_mut().for_each(|e| renumber(&mut e.file));
+            }
+        }
+        out.findings.append(&mut report.findings);
+        out.object_refs.append(&mut report.object_refs);
+        for i in report.incomplete {
+            match out
+                .incomplete
+                .iter_mut()
+                .find(|o| (o.file, o.span) == (i.file, i.span))
+            {
+                Some(o) => {
+                    o.rules.extend(i.rules);
+                    o.rules.sort_unstable();
+                    o.rules.dedup();
+                }
+                None => out.incomplete.push(i),
+            }
+        }
+        for w in report.warnings {
+            if !out.warnings.contains(&w) {
+                out.warnings.push(w);
+            }
+        }
+        out.rules_run.extend(report.rules_run);
+    }
+    let order: std::collections::HashMap<&str, usize> = RULES
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.meta().name, i))
+        .collect();
+    out.rules_run
+        .sort_by_key(|r| order.get(r).copied().unwrap_or(usize::MAX));
+    out.rules_run.dedup();
+    for i in &mut out.incomplete {
+        i.rules
+            .sort_by_key(|r| order.get(r).copied().unwrap_or(usize::MAX));
+    }
+    out.object_refs.sort_by_key(|(file, _)| *file);
+    out.objects = out.object_refs.len();
+    sort_findings(&mut out.findings);
+    out
+}
+
+/// [`analyze`] over `files`: the workspace's files, each in the role it has in this analysis.
+fn analyze_files(ws: &Workspace, files: Vec<Arc<SourceFile>>, config: &Config) -> Report {
+    let mut report = Report {
+        files,
         input_errors: ws.input_errors.clone(),
         documents: ws.document_count(),
         skipped: ws.skipped.clone(),
@@ -61,7 +185,8 @@ pub fn analyze(ws: &Workspace, config: &Config) -> Report {
     report.objects = report.object_refs.len();
 
     let (broken, any_unparsed) = narrowed(&mut report, problems, config);
-    let index = Index::with_variants(objects, &broken, any_unparsed, variants_of(ws, config));
+    let variants = variants_of(&report.files, config, objects);
+    let index = Index::with_variants(objects, &broken, any_unparsed, variants);
     let mut findings = run_rules(&report.files, problems, objects, &index, config);
     report.rules_run = RULES
         .iter()
@@ -93,6 +218,13 @@ pub fn analyze(ws: &Workspace, config: &Config) -> Report {
     );
     findings.extend(outcome.unused);
     report.warnings = outcome.warnings;
+    sort_findings(&mut findings);
+    report.findings = findings;
+    report
+}
+
+/// By file, position, rule, message.
+fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (a.file, a.span.start, a.rule, &a.message, a.span.end).cmp(&(
             b.file,
@@ -102,8 +234,6 @@ pub fn analyze(ws: &Workspace, config: &Config) -> Report {
             b.span.end,
         ))
     });
-    report.findings = findings;
-    report
 }
 
 /// Every enabled rule over the loaded objects, in parallel.
@@ -137,9 +267,8 @@ fn run_rules(
 }
 
 /// The run's variant model: its files' directories, the config's `variants:`, its objects.
-fn variants_of(ws: &Workspace, config: &Config) -> model::Variants {
-    let units: Vec<model::FileUnit<'_>> = ws
-        .files
+fn variants_of(files: &[Arc<SourceFile>], config: &Config, objects: &[Object]) -> model::Variants {
+    let units: Vec<model::FileUnit<'_>> = files
         .iter()
         .map(|f| model::FileUnit {
             name: &f.name,
@@ -147,7 +276,7 @@ fn variants_of(ws: &Workspace, config: &Config) -> model::Variants {
             context: f.role == Role::Context,
         })
         .collect();
-    model::Variants::new(&units, &config.variants, &ws.objects)
+    model::Variants::new(&units, &config.variants, objects)
 }
 
 /// What the index must treat as unknown: every object that failed to decode (its namespace is

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::config::Config;
+use crate::configs::ConfigSet;
 use crate::discover::{InputError, InputFile, Inputs, ReadError, SkipReason, Skipped};
 use crate::finding::ObjectRef;
 use crate::index::BrokenObject;
@@ -45,6 +46,16 @@ pub struct Workspace {
 impl Workspace {
     /// Loads every file of `inputs`, in parallel (in the caller's thread pool).
     pub fn load(inputs: Inputs, config: &Config) -> Self {
+        Self::load_with(inputs, &|_| config)
+    }
+
+    /// [`Workspace::load`], each file with the config that governs it (its default namespace
+    /// and limits).
+    pub fn load_set(inputs: Inputs, configs: &ConfigSet) -> Self {
+        Self::load_with(inputs, &|file| configs.of(file))
+    }
+
+    fn load_with<'c>(inputs: Inputs, config_of: &(dyn Fn(usize) -> &'c Config + Sync)) -> Self {
         let Inputs {
             files,
             errors,
@@ -59,7 +70,9 @@ impl Workspace {
         };
         // What aliases copied in all files, against `max-run-alias-bytes`.
         let aliases = AtomicUsize::new(0);
-        let loaded = largest_first(files, |i, input| load_file(i, &input, config, &aliases));
+        let loaded = largest_first(files, |i, input| {
+            load_file(i, &input, config_of(i), &aliases)
+        });
         for (i, file) in loaded.into_iter().enumerate() {
             if file.source.role == Role::NotManifest {
                 ws.skipped.push(Skipped {

@@ -7,9 +7,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use kubeha::config::{Config, ConfigError};
+use kubeha::configs::Resolver;
+use kubeha::discover::Policy as _;
 use kubeha::render::{self, HumanOptions};
 use kubeha::rules::RULES;
-use kubeha::{Input, Severity, Workspace, analyze, suggest};
+use kubeha::{Input, Severity, Workspace, analyze_set, suggest};
 
 use cli::{CheckArgs, Cli, Command, DebugCommand, FailOn, Format, ListFormat};
 
@@ -42,11 +44,7 @@ fn main() -> ExitCode {
         }
         Command::Debug(DebugCommand::ParseFloor { paths }) => {
             let inputs: Vec<Input> = paths.into_iter().map(Input::Path).collect();
-            let read = kubeha::discover::read_inputs(
-                &inputs,
-                &kubeha::discover::PathGlobs::default(),
-                &kubeha::source::Limits::default(),
-            );
+            let read = kubeha::discover::read_inputs(&inputs, &Config::default());
             let (files, events) = kubeha::load::parse_floor(read);
             writeln!(io::stdout(), "{files} files, {events} events").map(|()| ExitCode::SUCCESS)
         }
@@ -95,47 +93,11 @@ fn report_config_error(e: &ConfigError) -> ExitCode {
     ExitCode::from(USAGE_ERROR)
 }
 
-fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
-    let mut config = if args.no_config {
-        Config::default()
-    } else if let Some(path) = &args.config {
-        Config::from_file(path)?
-    } else {
-        // The nearest `.kubeha.yaml` above the linted paths (stdin: its `--stdin-filename`, else
-        // the working directory), up to the repository root.
-        let cwd = kubeha::discover::current_dir();
-        let mut starts: Vec<std::path::PathBuf> = args
-            .paths
-            .iter()
-            .map(|p| {
-                if p.as_os_str() == "-" {
-                    args.stdin_filename.as_ref().map_or_else(
-                        || cwd.clone(),
-                        |n| kubeha::discover::absolute(std::path::Path::new(n), &cwd),
-                    )
-                } else {
-                    kubeha::discover::absolute(p, &cwd)
-                }
-            })
-            .collect();
-        if starts.is_empty() {
-            starts.push(cwd.clone());
-        }
-        let (found, others) = Config::discover_for(&starts);
-        if let Some(other) = others.first() {
-            let _ = writeln!(
-                io::stderr(),
-                "kubeha: warning: the paths have different config files; using {} for all, not {} (run kubeha once per directory, or pass --config)",
-                found
-                    .as_ref()
-                    .map_or_else(|| "none".to_owned(), |p| p.display().to_string()),
-                other.display()
-            );
-        }
-        match found {
-            Some(path) => Config::from_file(&path)?,
-            None => Config::default(),
-        }
+/// Reads a config (`None`: the defaults) and applies the command-line switches to it.
+fn load_config(args: &CheckArgs, path: Option<&std::path::Path>) -> Result<Config, ConfigError> {
+    let mut config = match path {
+        Some(path) => Config::from_file(path)?,
+        None => Config::default(),
     };
     let cwd = kubeha::discover::current_dir();
     for glob in &args.exclude {
@@ -156,7 +118,44 @@ fn load_config(args: &CheckArgs) -> Result<Config, ConfigError> {
                 )
             })?;
     }
+    config.threads = args.threads.unwrap_or(0);
     Ok(config)
+}
+
+/// Which config governs each file (see `kubeha::configs`): `--config` or `--no-config` for
+/// all, else each file's nearest `.kubeha.yaml`; the run's own is the nearest to the first
+/// path named (standard input: its `--stdin-filename`), else to the working directory.
+fn resolver<'a>(
+    args: &CheckArgs,
+    load: &'a kubeha::configs::LoadConfig<'a>,
+) -> Result<Resolver<'a>, ConfigError> {
+    if args.no_config {
+        return Ok(Resolver::fixed(load(None)?, load));
+    }
+    if let Some(path) = &args.config {
+        return Ok(Resolver::fixed(load(Some(path))?, load));
+    }
+    let cwd = kubeha::discover::current_dir();
+    let first = args.paths.first().map_or_else(
+        || cwd.clone(),
+        |p| {
+            let abs = if p.as_os_str() == "-" {
+                match &args.stdin_filename {
+                    Some(n) => kubeha::discover::absolute(std::path::Path::new(n), &cwd),
+                    None => return cwd.clone(),
+                }
+            } else {
+                kubeha::discover::absolute(p, &cwd)
+            };
+            if abs.is_dir() {
+                abs
+            } else {
+                abs.parent()
+                    .map_or_else(|| cwd.clone(), std::path::Path::to_path_buf)
+            }
+        },
+    );
+    Resolver::new(&first, load)
 }
 
 fn check(args: &CheckArgs) -> io::Result<ExitCode> {
@@ -167,15 +166,21 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
         )?;
         return Ok(ExitCode::from(USAGE_ERROR));
     }
-    let config = match load_config(args) {
-        Ok(config) => config,
+    let load = |path: Option<&std::path::Path>| load_config(args, path);
+    let resolver = match resolver(args, &load) {
+        Ok(resolver) => resolver,
         Err(e) => return Ok(report_config_error(&e)),
     };
+    let cwd = kubeha::discover::current_dir();
     let mut inputs = Vec::with_capacity(args.paths.len());
     for path in &args.paths {
         if path.as_os_str() == "-" {
             // Over the limit: keep one byte more than it, so the loader reports the size.
-            let limit = config.limits.max_file_bytes;
+            let name = args.stdin_filename.as_deref().unwrap_or("");
+            let limit = resolver.max_file_bytes(&kubeha::discover::absolute(
+                std::path::Path::new(name),
+                &cwd,
+            ));
             let bytes = match kubeha::discover::read_limited(io::stdin().lock(), limit)? {
                 Some(bytes) => bytes,
                 None => vec![b' '; limit.saturating_add(1)],
@@ -192,10 +197,7 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
         }
     }
     inputs.extend(args.context.iter().cloned().map(Input::Context));
-    // The process exits right after this function: the OS reclaims the report's memory at
-    // once, where dropping it (every file's text, every finding) would be a serial tail.
-    let mut config = config;
-    config.threads = args.threads.unwrap_or(0);
+    let threads = args.threads.unwrap_or(0);
     if let Some(target) = args
         .output
         .iter()
@@ -210,15 +212,22 @@ fn check(args: &CheckArgs) -> io::Result<ExitCode> {
         return Ok(ExitCode::from(USAGE_ERROR));
     }
     if args.fix || args.diff {
-        return check_fix(args, &config, &inputs);
+        return check_fix(args, &resolver, &inputs);
     }
-    let mut report = std::mem::ManuallyDrop::new(in_pool(config.threads, || {
-        let read = kubeha::discover::read_inputs(&inputs, &config.exclude, &config.limits);
-        let workspace = Workspace::load(read, &config);
-        let report = analyze(&workspace, &config);
+    // The process exits right after this function: the OS reclaims the report's memory at
+    // once, where dropping it (every file's text, every finding) would be a serial tail.
+    let report = in_pool(threads, || {
+        let read = kubeha::discover::read_inputs(&inputs, &resolver);
+        let configs = resolver.finish(&read)?;
+        let workspace = Workspace::load_set(read, &configs);
+        let report = analyze_set(&workspace, &configs);
         drop_in_background(workspace);
-        report
-    }));
+        Ok(report)
+    });
+    let mut report = match report {
+        Ok(report) => std::mem::ManuallyDrop::new(report),
+        Err(e) => return Ok(report_config_error(&e)),
+    };
     if let Some(path) = &args.write_baseline {
         return write_baseline(&report, path);
     }
@@ -270,7 +279,7 @@ fn run_problems(
 /// `kubeha::fix`); then write the changed files (`--fix`) or print their diff (`--diff`). Only
 /// linted files on disk are written, atomically; standard input's fixed text goes to stdout,
 /// and the report then to stderr.
-fn check_fix(args: &CheckArgs, config: &Config, inputs: &[Input]) -> io::Result<ExitCode> {
+fn check_fix(args: &CheckArgs, resolver: &Resolver<'_>, inputs: &[Input]) -> io::Result<ExitCode> {
     use kubeha::finding::Applicability;
     let level = if args.unsafe_fixes {
         Applicability::Unsafe
@@ -289,11 +298,21 @@ fn check_fix(args: &CheckArgs, config: &Config, inputs: &[Input]) -> io::Result<
             report.baselined = b.filter(report);
         }
     };
-    let fixed = in_pool(config.threads, || {
-        let read = kubeha::discover::read_inputs(inputs, &config.exclude, &config.limits);
-        let mut workspace = Workspace::load(read, config);
-        kubeha::fix::fix_workspace(&mut workspace, config, level, &filter)
+    let fixed = in_pool(args.threads.unwrap_or(0), || {
+        let read = kubeha::discover::read_inputs(inputs, resolver);
+        let configs = resolver.finish(&read)?;
+        let mut workspace = Workspace::load_set(read, &configs);
+        Ok(kubeha::fix::fix_workspace(
+            &mut workspace,
+            &configs,
+            level,
+            &filter,
+        ))
     });
+    let fixed = match fixed {
+        Ok(fixed) => fixed,
+        Err(e) => return Ok(report_config_error(&e)),
+    };
     let report = &fixed.report;
     let mut stderr = io::stderr().lock();
     if args.diff {
@@ -533,8 +552,18 @@ fn no_manifest(report: &kubeha::Report, args: &CheckArgs, stderr: &mut dyn Write
     let skipped = if report.skipped.is_empty() {
         String::new()
     } else {
+        let excluded = report
+            .skipped
+            .iter()
+            .filter(|s| s.reason == kubeha::SkipReason::Excluded)
+            .count();
+        let why = match (excluded, report.skipped.len() - excluded) {
+            (0, _) => "not manifests",
+            (_, 0) => "excluded",
+            _ => "excluded or not manifests",
+        };
         format!(
-            " ({} skipped: not manifests)",
+            " ({} skipped: {why})",
             kubeha::rules::plural(report.skipped.len(), "file was", "files were")
         )
     };

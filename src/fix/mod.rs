@@ -10,7 +10,7 @@ pub(crate) mod yaml;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::config::Config;
+use crate::configs::ConfigSet;
 use crate::discover::InputFile;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::load::Workspace;
@@ -146,21 +146,21 @@ pub struct FileChange {
 /// fixed). Context files and the config file are never edited.
 pub fn fix_workspace(
     ws: &mut Workspace,
-    config: &Config,
+    configs: &ConfigSet,
     level: Applicability,
     filter: &dyn Fn(&mut Report),
 ) -> Fixed {
     let originals = ws.files.clone();
     let mut applied = Vec::new();
-    let mut report = crate::analyze(ws, config);
+    let mut report = crate::analyze_set(ws, configs);
     filter(&mut report);
     for _ in 0..MAX_ROUNDS {
-        let round = fix_round(ws, config, &report, level);
+        let round = fix_round(ws, configs, &report, level);
         if round.is_empty() {
             break;
         }
         applied.extend(round);
-        report = crate::analyze(ws, config);
+        report = crate::analyze_set(ws, configs);
         filter(&mut report);
     }
     let fixed = applied.len();
@@ -187,7 +187,7 @@ pub fn fix_workspace(
 /// One round: applies `report`'s fixes at `level` file by file and reloads the changed files.
 fn fix_round(
     ws: &mut Workspace,
-    config: &Config,
+    configs: &ConfigSet,
     report: &Report,
     level: Applicability,
 ) -> Vec<Applied> {
@@ -227,7 +227,7 @@ fn fix_round(
             stdin: source.stdin,
             content: Ok(text.into_bytes()),
         };
-        ws.replace(file, &input, config);
+        ws.replace(file, &input, configs.of(file));
     }
     applied
 }

@@ -394,7 +394,7 @@ impl<'c> Server<'c> {
     fn reload(&mut self) {
         self.load_config();
         let inputs: Vec<Input> = self.roots.iter().cloned().map(Input::Path).collect();
-        let mut read = read_inputs(&inputs, &self.config.exclude, &self.config.limits);
+        let mut read = read_inputs(&inputs, &self.config);
         read.partial = false;
         self.files.clear();
         self.file_of.clear();
@@ -523,7 +523,7 @@ impl<'c> Server<'c> {
     /// Adds a file the walk did not find, unless a walk would skip it (a Helm chart source,
     /// a kustomization, an excluded path).
     fn add_file(&mut self, path: PathBuf) {
-        if self.file_of.contains_key(&path) || walk_skips(&path, &self.config.exclude).is_some() {
+        if self.file_of.contains_key(&path) || walk_skips(&path, &self.config).is_some() {
             return;
         }
         let name = crate::discover::display_name(&path, &crate::discover::current_dir());

@@ -182,7 +182,7 @@ pub enum Role {
 }
 
 /// One input file (or stdin), its text and line index. Shared by every finding that points into it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as the user gave it (directory + relative path), or the stdin name.
     pub name: String,

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use kubeha::ConfigSet;
 use kubeha::finding::Applicability;
 use kubeha::fix::{Fixed, fix_workspace};
 use kubeha::{Config, Input, Workspace};
@@ -29,9 +30,9 @@ const FIXABLE: &[&str] = &[
 
 /// Loads `inputs` and runs every fix at `level`.
 fn fix(inputs: &[Input], config: &Config, level: Applicability) -> Fixed {
-    let read = kubeha::discover::read_inputs(inputs, &config.exclude, &config.limits);
+    let read = kubeha::discover::read_inputs(inputs, config);
     let mut ws = Workspace::load(read, config);
-    fix_workspace(&mut ws, config, level, &|_| {})
+    fix_workspace(&mut ws, &ConfigSet::single(config.clone()), level, &|_| {})
 }
 
 #[test]
@@ -118,18 +119,23 @@ fn fail_fixtures_of_fixable_rules_are_fixed_and_snapshotted() {
 /// [`fix`] at the unsafe level, keeping the report of the first round (the lint before any fix).
 fn fix_noting_first(inputs: &[Input], config: &Config) -> (Fixed, kubeha::Report) {
     let first = std::cell::RefCell::new(None);
-    let read = kubeha::discover::read_inputs(inputs, &config.exclude, &config.limits);
+    let read = kubeha::discover::read_inputs(inputs, config);
     let mut ws = Workspace::load(read, config);
-    let fixed = fix_workspace(&mut ws, config, Applicability::Unsafe, &|report| {
-        let mut first = first.borrow_mut();
-        if first.is_none() {
-            *first = Some(kubeha::Report {
-                findings: report.findings.clone(),
-                files: report.files.clone(),
-                ..kubeha::Report::default()
-            });
-        }
-    });
+    let fixed = fix_workspace(
+        &mut ws,
+        &ConfigSet::single(config.clone()),
+        Applicability::Unsafe,
+        &|report| {
+            let mut first = first.borrow_mut();
+            if first.is_none() {
+                *first = Some(kubeha::Report {
+                    findings: report.findings.clone(),
+                    files: report.files.clone(),
+                    ..kubeha::Report::default()
+                });
+            }
+        },
+    );
     (fixed, first.into_inner().unwrap())
 }
 

@@ -753,3 +753,123 @@ fn config_schema_accepts_the_readme_example_and_names_every_rule() {
             .is_valid(&serde_json::json!({ "rules": { "single-replica": { "min-replica": 3 } } }))
     );
 }
+
+/// `WEB` as Deployment `name` with one replica, in namespace `shop`.
+fn one_replica(name: &str) -> String {
+    WEB.replace("replicas: 3", "replicas: 1")
+        .replace("web", name)
+}
+
+#[test]
+fn each_file_is_linted_with_its_nearest_config() {
+    // Two environments: the repository's config switches `single-replica` off; production's
+    // own config makes it an error, gives a default namespace, excludes its generated files
+    // and has an `ignore:` entry that matches nothing.
+    let dir = repo(
+        "per-file-config",
+        &[
+            (".kubeha.yaml", "rules: {single-replica: off}\n"),
+            ("base/api.yaml", &one_replica("api")),
+            (
+                "envs/prod/.kubeha.yaml",
+                "default-namespace: shop\nexclude: [generated]\nrules: {single-replica: error}\nignore:\n  - {path: gone.yaml, reason: removed last quarter}\n",
+            ),
+            ("envs/prod/web.yaml", &one_replica("web")),
+            ("envs/prod/generated/gen.yaml", &one_replica("gen")),
+            // No namespace: production's default (`shop`), where `base/api.yaml` runs `api`.
+            (
+                "envs/prod/svc.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 80}]\n",
+            ),
+        ],
+    );
+    let of = |v: &Value, rule: &str| -> Vec<String> {
+        findings(v)
+            .into_iter()
+            .filter(|(_, r)| r == rule)
+            .map(|(f, _)| f)
+            .collect()
+    };
+    // CI: the whole repository.
+    let o = kubeha_in(&dir, &["check", "--format", "json", "--fail-on", "never"]);
+    assert_eq!(code(&o), 0, "{}", err(&o));
+    let v = json(&o);
+    assert_eq!(of(&v, "single-replica"), ["envs/prod/web.yaml"]);
+    assert_eq!(
+        of(&v, "unused-suppression"),
+        ["envs/prod/.kubeha.yaml"],
+        "production's unused entry points into production's config"
+    );
+    // The Service in production's default namespace finds the Deployment the other config governs.
+    assert!(of(&v, "service-selects-nothing").is_empty(), "{v}");
+    assert!(
+        findings(&v).iter().all(|(f, _)| !f.contains("generated")),
+        "{v}"
+    );
+    assert!(err(&o).is_empty(), "no warning: {}", err(&o));
+
+    // pre-commit: the staged files, the repository as context; the same config per file, and
+    // the generated file named explicitly is still excluded by production's config.
+    let o = kubeha_in(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--context",
+            ".",
+            "envs/prod/generated/gen.yaml",
+            "base/api.yaml",
+            "envs/prod/web.yaml",
+        ],
+    );
+    let v = json(&o);
+    assert_eq!(of(&v, "single-replica"), ["envs/prod/web.yaml"]);
+    assert!(of(&v, "unused-suppression").is_empty(), "partial run: {v}");
+    assert_eq!(
+        pairs(&v["skipped"], "file", "reason"),
+        [(
+            "envs/prod/generated/gen.yaml".to_owned(),
+            "excluded".to_owned()
+        )]
+    );
+
+    // `--config` governs every file.
+    let o = kubeha_in(
+        &dir,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--config",
+            ".kubeha.yaml",
+        ],
+    );
+    let v = json(&o);
+    assert!(of(&v, "single-replica").is_empty(), "{v}");
+    assert_eq!(of(&v, "service-selects-nothing"), ["envs/prod/svc.yaml"]);
+}
+
+#[test]
+fn a_broken_nested_config_stops_the_run_with_its_location() {
+    let dir = repo(
+        "per-file-config-broken",
+        &[
+            ("base/web.yaml", WEB),
+            ("envs/dev/.kubeha.yaml", "rules:\n  single-replcia: off\n"),
+            ("envs/dev/web.yaml", WEB),
+        ],
+    );
+    let o = kubeha_in(&dir, &["check"]);
+    assert_eq!(code(&o), 2, "{}", out(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("unknown rule `single-replcia`") && e.contains("envs/dev/.kubeha.yaml"),
+        "{e}"
+    );
+    assert!(e.contains("single-replica"), "did you mean: {e}");
+}

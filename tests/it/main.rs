@@ -33,7 +33,7 @@ pub fn repo() -> &'static Path {
 
 /// `kubeha check` without the CLI: discover and read `inputs`, then the pure `lint()`.
 pub fn lint(inputs: &[kubeha::Input], config: &kubeha::Config) -> kubeha::Report {
-    let read = kubeha::discover::read_inputs(inputs, &config.exclude, &config.limits);
+    let read = kubeha::discover::read_inputs(inputs, config);
     kubeha::lint(read, config)
 }
 
