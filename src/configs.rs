@@ -77,6 +77,23 @@ impl ConfigSet {
             .unwrap_or_else(|| self.run())
     }
 
+    /// The index of the config read from `path` (`None`: the defaults), if the set has it.
+    pub fn find(&self, path: Option<&Path>) -> Option<usize> {
+        self.configs.iter().position(|c| c.path.as_deref() == path)
+    }
+
+    /// Adds a config; returns its index.
+    pub fn add(&mut self, config: Config) -> usize {
+        self.configs.push(config);
+        self.configs.len() - 1
+    }
+
+    /// Records that the next workspace file (one added after loading) is governed by config
+    /// `group`.
+    pub fn push_file(&mut self, group: usize) {
+        self.of_file.push(group);
+    }
+
     /// Applies `change` to every config (a command-line switch).
     pub fn for_each_mut<E>(
         &mut self,

@@ -36,11 +36,13 @@ use lsp_types::{
 };
 
 use crate::config::{Config, ConfigError};
+use crate::configs::{ConfigSet, Resolver};
 use crate::discover::{Input, InputFile, ReadError, read_file_limited, read_inputs, walk_skips};
 use crate::finding::{Applicability, Finding};
 use crate::report::Report;
 use crate::source::{LineIndex, Role, SourceFile, Span};
-use crate::{Workspace, analyze};
+use crate::{Workspace, analyze_set};
+use std::sync::Arc;
 
 use convert::Encoding;
 
@@ -110,10 +112,10 @@ struct Server<'c> {
     encoding: Encoding,
     roots: Vec<PathBuf>,
     watch_files: bool,
-    config: Config,
-    config_path: Option<PathBuf>,
-    /// A config that does not parse: a diagnostic on it, and the previous config stays.
-    config_error: Option<(PathBuf, Diagnostic)>,
+    /// Each file's nearest `.kubeha.yaml`, as `check` finds them (`crate::configs`).
+    configs: ConfigSet,
+    /// Configs that do not parse: a diagnostic on each, and its previous version stays.
+    config_errors: Vec<(PathBuf, Diagnostic)>,
     workspace: Workspace,
     files: Vec<FileMeta>,
     file_of: HashMap<PathBuf, usize>,
@@ -171,9 +173,8 @@ impl<'c> Server<'c> {
             },
             roots,
             watch_files,
-            config: Config::default(),
-            config_path: None,
-            config_error: None,
+            configs: ConfigSet::single(Config::default()),
+            config_errors: Vec::new(),
             workspace: Workspace::default(),
             files: Vec::new(),
             file_of: HashMap::new(),
@@ -392,16 +393,43 @@ impl<'c> Server<'c> {
 
     /// Reads the configuration and every file of the workspace again.
     fn reload(&mut self) {
-        self.load_config();
+        let root = self
+            .roots
+            .first()
+            .cloned()
+            .unwrap_or_else(crate::discover::current_dir);
+        let errors = std::sync::Mutex::new(Vec::new());
+        let load = |path: Option<&Path>| {
+            let (config, error) = self.read_config(path);
+            if let Some(e) = error {
+                errors
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(e);
+            }
+            Ok(config)
+        };
         let inputs: Vec<Input> = self.roots.iter().cloned().map(Input::Path).collect();
-        let mut read = read_inputs(&inputs, &self.config);
+        let found = Resolver::new(&root, &load).and_then(|resolver| {
+            let read = read_inputs(&inputs, &resolver);
+            let configs = resolver.finish(&read)?;
+            Ok((read, configs))
+        });
+        // The loader reports a broken config as a diagnostic and never fails.
+        let Ok((mut read, configs)) = found else {
+            return;
+        };
+        self.config_errors = errors
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.configs = configs;
         read.partial = false;
         self.files.clear();
         self.file_of.clear();
         for (i, f) in read.files.iter_mut().enumerate() {
             let Some(path) = f.path.clone() else { continue };
             if let Some((_, text)) = self.open.get(&path) {
-                f.content = self.buffer_content(text);
+                f.content = buffer_content(text, self.configs.of(i));
             }
             self.file_of.insert(path.clone(), i);
             self.files.push(FileMeta {
@@ -410,7 +438,7 @@ impl<'c> Server<'c> {
                 walked: f.walked,
             });
         }
-        self.workspace = Workspace::load(read, &self.config);
+        self.workspace = Workspace::load_set(read, &self.configs);
         // Open documents the walk did not find (outside the folders, or new).
         let mut extra: Vec<PathBuf> = self
             .open
@@ -425,28 +453,41 @@ impl<'c> Server<'c> {
         self.dirty = true;
     }
 
-    fn load_config(&mut self) {
-        let root = self
-            .roots
-            .first()
-            .cloned()
-            .unwrap_or_else(crate::discover::current_dir);
-        self.config_path = Config::discover(&root);
-        self.config_error = None;
-        let Some(path) = self.config_path.clone() else {
-            self.config = Config::default();
-            return;
+    /// The config at `path` (`None`: the defaults): its open buffer, else the disk. One that
+    /// does not parse comes with its diagnostic, and its previous version stays in force.
+    fn read_config(&self, path: Option<&Path>) -> (Config, Option<(PathBuf, Diagnostic)>) {
+        let Some(path) = path else {
+            return (Config::default(), None);
         };
-        let parsed = match self.open.get(&path) {
+        let parsed = match self.open.get(path) {
             Some((_, text)) => {
                 let base = path.parent().unwrap_or(Path::new("/"));
-                Config::parse_in(&path.display().to_string(), text, base)
+                let name = crate::discover::display_name(path, &crate::discover::current_dir());
+                Config::parse_in(&name, text, base).map(|mut c| {
+                    c.path = Some(path.to_owned());
+                    c.base_dir = Some(base.to_owned());
+                    c
+                })
             }
-            None => Config::from_file(&path),
+            None => Config::from_file(path),
         };
         match parsed {
-            Ok(config) => self.config = config,
-            Err(e) => self.config_error = Some((path, self.config_diagnostic(&e))),
+            Ok(config) => (config, None),
+            Err(e) => {
+                let previous = self
+                    .configs
+                    .find(Some(path))
+                    .and_then(|i| self.configs.configs().get(i).cloned())
+                    .unwrap_or_else(|| {
+                        let mut defaults = Config::default();
+                        defaults.path = Some(path.to_owned());
+                        defaults
+                    });
+                (
+                    previous,
+                    Some((path.to_owned(), self.config_diagnostic(&e))),
+                )
+            }
         }
     }
 
@@ -476,29 +517,25 @@ impl<'c> Server<'c> {
         }
     }
 
+    /// A `.kubeha.yaml` anywhere: a change to one may change which config governs a file.
     fn is_config(&self, path: &Path) -> bool {
-        self.config_path.as_deref() == Some(path)
-            || path.file_name().is_some_and(|n| n == ".kubeha.yaml")
-    }
-
-    /// A buffer as file content, within the file-size limit like a file on disk.
-    fn buffer_content(&self, text: &str) -> Result<Vec<u8>, ReadError> {
-        let limit = self.config.limits.max_file_bytes;
-        if text.len() > limit {
-            return Err(ReadError::TooLarge {
-                size: Some(text.len() as u64),
-                limit,
-            });
-        }
-        Ok(text.as_bytes().to_vec())
+        path.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| crate::config::FILE_NAMES.contains(&n))
+            || self
+                .configs
+                .configs()
+                .iter()
+                .any(|c| c.path.as_deref() == Some(path))
     }
 
     /// File `i` as it is now: the open buffer, else the disk (a deleted file is empty).
     fn input(&self, i: usize) -> Option<InputFile> {
         let meta = self.files.get(i)?;
+        let limit = self.configs.of(i).limits.max_file_bytes;
         let content = match self.open.get(&meta.path) {
-            Some((_, text)) => self.buffer_content(text),
-            None => match read_file_limited(&meta.path, self.config.limits.max_file_bytes) {
+            Some((_, text)) => buffer_content(text, self.configs.of(i)),
+            None => match read_file_limited(&meta.path, limit) {
                 Err(ReadError::Io(_)) if !meta.path.exists() => Ok(Vec::new()),
                 other => other,
             },
@@ -515,7 +552,7 @@ impl<'c> Server<'c> {
 
     fn refresh(&mut self, i: usize) {
         if let Some(input) = self.input(i) {
-            self.workspace.replace(i, &input, &self.config);
+            self.workspace.replace(i, &input, self.configs.of(i));
             self.dirty = true;
         }
     }
@@ -523,9 +560,26 @@ impl<'c> Server<'c> {
     /// Adds a file the walk did not find, unless a walk would skip it (a Helm chart source,
     /// a kustomization, an excluded path).
     fn add_file(&mut self, path: PathBuf) {
-        if self.file_of.contains_key(&path) || walk_skips(&path, &self.config).is_some() {
+        if self.file_of.contains_key(&path) {
             return;
         }
+        let nearest = path.parent().and_then(Config::discover);
+        let group = if let Some(group) = self.configs.find(nearest.as_deref()) {
+            group
+        } else {
+            let (config, error) = self.read_config(nearest.as_deref());
+            self.config_errors.extend(error);
+            self.configs.add(config)
+        };
+        let config = self
+            .configs
+            .configs()
+            .get(group)
+            .unwrap_or(self.configs.run());
+        if walk_skips(&path, config).is_some() {
+            return;
+        }
+        self.configs.push_file(group);
         let name = crate::discover::display_name(&path, &crate::discover::current_dir());
         self.files.push(FileMeta {
             path: path.clone(),
@@ -535,7 +589,7 @@ impl<'c> Server<'c> {
         let i = self.files.len() - 1;
         self.file_of.insert(path, i);
         if let Some(input) = self.input(i) {
-            self.workspace.push(&input, &self.config);
+            self.workspace.push(&input, self.configs.of(i));
         }
         self.dirty = true;
     }
@@ -631,26 +685,24 @@ impl<'c> Server<'c> {
     }
 
     fn relint(&mut self) {
-        self.report = analyze(&self.workspace, &self.config);
+        self.report = analyze_set(&self.workspace, &self.configs);
         self.dirty = false;
         self.publish();
     }
 
-    /// The URI of file `file` of the report: a workspace file, or the config file (which the
+    /// The URI of file `file` of the report: a workspace file, or a config file (which the
     /// report lists after them, for unused `ignore:` entries).
     fn uri_of_file(&self, file: usize) -> Option<Uri> {
-        match self.files.get(file) {
-            Some(meta) => convert::uri_of(&meta.path),
-            None if self
-                .report
-                .files
-                .get(file)
-                .is_some_and(|f| f.role == Role::Config) =>
-            {
-                convert::uri_of(self.config_path.as_ref()?)
-            }
-            None => None,
+        if let Some(meta) = self.files.get(file) {
+            return convert::uri_of(&meta.path);
         }
+        let source = self.report.files.get(file)?;
+        let config = self
+            .configs
+            .configs()
+            .iter()
+            .find(|c| c.source.as_ref().is_some_and(|s| Arc::ptr_eq(s, source)))?;
+        convert::uri_of(config.path.as_ref()?)
     }
 
     /// Publishes the diagnostics of every file whose diagnostics changed.
@@ -664,8 +716,15 @@ impl<'c> Server<'c> {
             }
         }
         let uri_of = |file: usize| self.uri_of_file(file);
+        // A broken config's findings point into its previous text: its diagnostic replaces them.
+        let broken: Vec<Uri> = self
+            .config_errors
+            .iter()
+            .filter_map(|(path, _)| convert::uri_of(path))
+            .collect();
         for finding in &self.report.findings {
             if let Some(uri) = uri_of(finding.file)
+                && !broken.contains(&uri)
                 && let Some(d) =
                     convert::diagnostic(&self.report.files, finding, self.encoding, &uri_of)
             {
@@ -675,13 +734,13 @@ impl<'c> Server<'c> {
                     .push(d);
             }
         }
-        if let Some((path, d)) = &self.config_error
-            && let Some(uri) = convert::uri_of(path)
-        {
-            now.entry(uri.as_str().to_owned())
-                .or_insert_with(|| (uri, Vec::new()))
-                .1
-                .push(d.clone());
+        for (path, d) in &self.config_errors {
+            if let Some(uri) = convert::uri_of(path) {
+                now.entry(uri.as_str().to_owned())
+                    .or_insert_with(|| (uri, Vec::new()))
+                    .1
+                    .push(d.clone());
+            }
         }
         for key in self.published.keys() {
             if !now.contains_key(key)
@@ -928,4 +987,16 @@ fn invalid_params(id: RequestId, e: &serde_json::Error) -> Response {
         ErrorCode::InvalidParams as i32,
         format!("invalid params: {e}"),
     )
+}
+
+/// A buffer as file content, within the file-size limit like a file on disk.
+fn buffer_content(text: &str, config: &Config) -> Result<Vec<u8>, ReadError> {
+    let limit = config.limits.max_file_bytes;
+    if text.len() > limit {
+        return Err(ReadError::TooLarge {
+            size: Some(text.len() as u64),
+            limit,
+        });
+    }
+    Ok(text.as_bytes().to_vec())
 }

@@ -513,3 +513,50 @@ fn a_fix_from_the_code_action_clears_its_finding() {
     assert_eq!(c.diagnostics(&file), Vec::<Value>::new());
     c.shutdown();
 }
+
+#[test]
+fn each_file_has_its_nearest_config_as_check_does() {
+    // The repository's config switches `single-replica` off; production's makes it an error
+    // and has an `ignore:` entry that matches nothing.
+    let root = scratch("per-file-config");
+    let one = DEPLOY.replace("replicas: 3", "replicas: 1");
+    std::fs::write(root.join(".kubeha.yaml"), "rules: {single-replica: off}\n").unwrap();
+    let base = root.join("k8s/deploy.yaml");
+    std::fs::write(&base, &one).unwrap();
+    std::fs::create_dir_all(root.join("prod")).unwrap();
+    let prod_config = root.join("prod/.kubeha.yaml");
+    std::fs::write(
+        &prod_config,
+        "rules: {single-replica: error}\nignore:\n  - {path: gone.yaml, reason: removed}\n",
+    )
+    .unwrap();
+    let prod = root.join("prod/deploy.yaml");
+    std::fs::write(&prod, one.replace("name: web", "name: web-prod")).unwrap();
+    let mut c = Client::start(&root, json!({}));
+    // (`k8s/deploy.yaml` has no diagnostic to publish; production's file shows the configs apart.)
+    let d = c.diagnostics(&prod);
+    assert_eq!(codes(&d), ["single-replica"], "{d:#?}");
+    assert_eq!(d[0]["severity"], 1, "an error under production's config");
+    assert_eq!(codes(&c.diagnostics(&prod_config)), ["unused-suppression"]);
+
+    // Production's config broken in the editor: a diagnostic on it, and its previous version
+    // still governs production's files.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(&prod_config), "languageId": "yaml", "version": 1, "text": "rules: {single-replcia: error}\n"}}),
+    );
+    let d = c.diagnostics(&prod_config);
+    assert_eq!(codes(&d), ["config"], "{d:#?}");
+    assert!(
+        d[0]["message"].as_str().unwrap().contains("single-replica"),
+        "{d:#?}"
+    );
+    // The repository's file under the repository's config: editing it to another problem
+    // shows that one, and still no `single-replica`.
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri(&base), "languageId": "yaml", "version": 1, "text": one.replace("image: nginx:1.27", "image: nginx")}}),
+    );
+    assert_eq!(codes(&c.diagnostics(&base)), ["mutable-image-tag"]);
+    c.shutdown();
+}
