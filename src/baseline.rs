@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Report;
 use crate::render::file_name;
+use crate::report::Report;
 
 /// The baseline format this kubeha writes and reads.
 pub const VERSION: u32 = 1;

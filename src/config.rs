@@ -117,15 +117,7 @@ pub struct Config {
     rules: HashMap<&'static str, RuleSettings>,
 }
 
-/// One `variants:` entry, e.g. `[install.yaml, ha-install.yaml]`: one glob per variant. Files
-/// named by different globs of one entry are variants of each other (see `model::variants`).
-#[derive(Clone, Debug)]
-pub struct VariantSet {
-    /// Each variant's glob, as written and compiled.
-    pub members: Vec<(String, globset::GlobMatcher)>,
-    /// Where the entry is in the config file.
-    pub span: crate::source::Span,
-}
+pub use crate::model::VariantSet;
 
 /// One `ignore:` entry: which files and objects, which rules, and why.
 #[derive(Clone, Debug)]

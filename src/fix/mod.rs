@@ -5,8 +5,6 @@
 //! the whole fix waits for the next round, where it is computed again on the new text (as in
 //! ruff). Every byte outside the edits stays as written.
 
-pub(crate) mod yaml;
-
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -152,7 +150,7 @@ pub fn fix_workspace(
 ) -> Fixed {
     let originals = ws.files.clone();
     let mut applied = Vec::new();
-    let mut report = crate::analyze_set(ws, configs);
+    let mut report = crate::analyze::analyze_set(ws, configs);
     filter(&mut report);
     for _ in 0..MAX_ROUNDS {
         let round = fix_round(ws, configs, &report, level);
@@ -160,7 +158,7 @@ pub fn fix_workspace(
             break;
         }
         applied.extend(round);
-        report = crate::analyze_set(ws, configs);
+        report = crate::analyze::analyze_set(ws, configs);
         filter(&mut report);
     }
     let fixed = applied.len();

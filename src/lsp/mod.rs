@@ -1,5 +1,5 @@
 //! `kubeha lsp`: a language server over stdio (`lsp-server` for the message types, its
-//! synchronous design, `lsp-types` for the protocol), calling the same [`crate::analyze`] as
+//! synchronous design, `lsp-types` for the protocol), calling the same [`crate::analyze::analyze`] as
 //! `kubeha check`.
 //!
 //! The server keeps a [`Workspace`] of every manifest under the workspace folders (the same
@@ -35,13 +35,14 @@ use lsp_types::{
     TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 
+use crate::analyze::analyze_set;
 use crate::config::{Config, ConfigError};
 use crate::configs::{ConfigSet, Resolver};
 use crate::discover::{Input, InputFile, ReadError, read_file_limited, read_inputs, walk_skips};
 use crate::finding::{Applicability, Finding};
+use crate::load::Workspace;
 use crate::report::Report;
 use crate::source::{LineIndex, Role, SourceFile, Span};
-use crate::{Workspace, analyze_set};
 use std::sync::Arc;
 
 use convert::Encoding;

@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use super::{escape_controls, file_name, has_lines, range, template};
-use crate::Report;
+use crate::report::Report;
 
 pub fn concise(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for f in &report.findings {

@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 
 use super::{file_name, has_lines, range, template};
-use crate::Report;
 use crate::finding::Severity;
+use crate::report::Report;
 
 /// Workflow-command data escaping; other control characters are shown escaped, not sent to
 /// the runner's log raw.

@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{file_name, range};
-use crate::Report;
 use crate::finding::Severity;
+use crate::report::Report;
 
 pub fn gitlab(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let issues: Vec<Value> = report

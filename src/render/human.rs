@@ -10,8 +10,8 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::Report;
 use crate::finding::{Finding, Severity};
+use crate::report::Report;
 use crate::source::SourceFile;
 
 #[derive(Clone, Copy, Debug)]

@@ -5,8 +5,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{file_name, has_lines, range, template};
-use crate::Report;
 use crate::finding::Severity;
+use crate::report::Report;
 
 #[derive(Serialize)]
 struct JsonReport<'a> {

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::{file_name, has_lines, range, template};
-use crate::Report;
 use crate::finding::Finding;
+use crate::report::Report;
 
 /// XML text and attribute escaping. Line breaks and tabs are written as character
 /// references so attribute values keep them (a parser normalises raw ones to spaces); the
@@ -46,14 +46,14 @@ fn case_class(kind: &str, namespace: Option<&str>, name: &str) -> String {
 
 /// JUnit where every finding is a failure.
 pub fn junit(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    junit_failing_at(report, Some(crate::Severity::Info), out)
+    junit_failing_at(report, Some(crate::finding::Severity::Info), out)
 }
 
 /// JUnit where only findings at or above `threshold` (`--fail-on`) fail their test case; the
 /// others are the case's `<system-out>`, so the test report agrees with the exit code.
 pub fn junit_failing_at(
     report: &Report,
-    threshold: Option<crate::Severity>,
+    threshold: Option<crate::finding::Severity>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let fails = |f: &Finding| threshold.is_some_and(|t| f.severity >= t);

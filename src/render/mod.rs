@@ -19,8 +19,8 @@ pub use sarif::sarif;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::Report;
 use crate::finding::Finding;
+use crate::report::Report;
 use crate::source::LineCol;
 
 /// A character a terminal or a line-based reader must not receive raw: C0 controls other than
@@ -141,7 +141,7 @@ pub fn notes(report: &Report) -> Vec<String> {
 }
 
 /// `service-selects-nothing, … in namespaces `default`, `shop`: k8s/x.yaml:4 could not be parsed`.
-pub fn incomplete_text(report: &Report, i: &crate::Incomplete) -> String {
+pub fn incomplete_text(report: &Report, i: &crate::report::Incomplete) -> String {
     let file = report.files.get(i.file);
     let name = file.map_or("", |f| f.name.as_str());
     let line = file.map_or(1, |f| f.line_col(i.span.start).line);

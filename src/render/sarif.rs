@@ -7,8 +7,8 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::{file_name, has_lines, range, template};
-use crate::Report;
 use crate::finding::Severity;
+use crate::report::Report;
 use crate::rules::RULES;
 
 fn level(s: Severity) -> &'static str {

@@ -39,7 +39,7 @@ impl Rule for AmbiguousScalar {
                     crate::source::Resolved::Null => "null".to_owned(),
                     crate::source::Resolved::Str => "a non-string".to_owned(),
                 };
-                let fix = crate::fix::yaml::Editor::of(cx.files, o).and_then(|t| t.quote(o, path));
+                let fix = crate::edit::Editor::of(cx.files, o).and_then(|t| t.quote(o, path));
                 let mut reported = out.report(
                     o,
                     path.clone(),

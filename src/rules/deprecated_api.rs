@@ -109,7 +109,7 @@ fn bump_fix(
             return None;
         }
     }
-    let text = crate::fix::yaml::Editor::of(cx.files, o)?;
+    let text = crate::edit::Editor::of(cx.files, o)?;
     let edit = text.set_scalar(o, &path!["apiVersion"], replacement)?;
     Some(crate::finding::Fix {
         title: format!("Use `{replacement}`"),

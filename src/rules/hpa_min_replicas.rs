@@ -91,7 +91,7 @@ fn raise_min(
     if datastore || w.kind == crate::model::WorkloadKind::StatefulSet {
         return None;
     }
-    let text = crate::fix::yaml::Editor::of(cx.files, a.object)?;
+    let text = crate::edit::Editor::of(cx.files, a.object)?;
     let edit = text.set_entry(
         a.object,
         &crate::model::FieldPath::from_keys(&["spec"]),

@@ -103,7 +103,7 @@ impl Rule for MissingPdb {
 /// `<name>-pdb` when a PDB has that name).
 fn generate_pdb(cx: &Context<'_>, w: &crate::model::Workload<'_>) -> Option<crate::finding::Fix> {
     let o = w.object;
-    let labels = crate::fix::yaml::own_match_labels(w)?;
+    let labels = crate::edit::own_match_labels(w)?;
     // A workload defined twice where both copies are applied together (two install files
     // in one directory) would get a PDB per copy, and the PDBs would overlap.
     let copies = cx
@@ -136,7 +136,7 @@ fn generate_pdb(cx: &Context<'_>, w: &crate::model::Workload<'_>) -> Option<crat
             "selector": { "matchLabels": labels },
         },
     });
-    let text = crate::fix::yaml::Editor::of(cx.files, o)?;
+    let text = crate::edit::Editor::of(cx.files, o)?;
     let edit = text.append_document(o, &pdb)?;
     Some(crate::finding::Fix {
         title: format!("Add PodDisruptionBudget `{name}` with `maxUnavailable: 1`"),

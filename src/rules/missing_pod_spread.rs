@@ -94,7 +94,7 @@ fn spread_fix(
     {
         return None;
     }
-    let labels = crate::fix::yaml::own_match_labels(w)?;
+    let labels = crate::edit::own_match_labels(w)?;
     let pod_spec = w.pod_spec_path();
     let spec = pod_spec.get(&w.object.raw)?.as_object()?;
     if spec.contains_key("topologySpreadConstraints") || labels.contains_key("pod-template-hash") {
@@ -114,8 +114,8 @@ fn spread_fix(
             serde_json::json!(["pod-template-hash"]),
         );
     }
-    let text = crate::fix::yaml::Editor::of(cx.files, w.object)?;
-    let node = crate::fix::yaml::written_node(w.object, &pod_spec)?;
+    let text = crate::edit::Editor::of(cx.files, w.object)?;
+    let node = crate::edit::written_node(w.object, &pod_spec)?;
     let edit = text.insert_entry(
         node,
         "topologySpreadConstraints",

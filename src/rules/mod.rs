@@ -51,10 +51,10 @@ mod unused_suppression;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
-use crate::LoadProblems;
 use crate::config::RuleSettings;
 use crate::finding::{Finding, ObjectRef, Related, Severity};
 use crate::index::Index;
+use crate::load::LoadProblems;
 use crate::model::{FieldPath, Object, resolve};
 use crate::source::{SourceFile, Span};
 

@@ -1,8 +1,8 @@
 //! `pdb-unhealthy-eviction-policy`: a PodDisruptionBudget that lets crash-looping pods block drains.
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
+use crate::edit::Editor;
 use crate::finding::{Applicability, Fix, Severity};
-use crate::fix::yaml::Editor;
 use crate::model::PdbApi;
 use crate::path;
 

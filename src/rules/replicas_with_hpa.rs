@@ -1,8 +1,8 @@
 //! `replicas-with-hpa`: a workload that sets `spec.replicas` while an autoscaler owns the count.
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
+use crate::edit::Editor;
 use crate::finding::{Applicability, Fix, Severity};
-use crate::fix::yaml::Editor;
 use crate::path;
 
 pub struct ReplicasWithHpa;
@@ -58,7 +58,7 @@ impl Rule for ReplicasWithHpa {
 /// the autoscaler does not already decide (a safe fix).
 fn drop_replicas(cx: &Context<'_>, o: &crate::model::Object) -> Option<Fix> {
     let text = Editor::of(cx.files, o)?;
-    let spec = crate::fix::yaml::written_node(o, &path!["spec"])?;
+    let spec = crate::edit::written_node(o, &path!["spec"])?;
     let i = o
         .get(&path!["spec"])?
         .as_object()?

@@ -93,7 +93,7 @@ fn raise_replicas(
     o: &crate::model::Object,
     min: i64,
 ) -> Option<crate::finding::Fix> {
-    let text = crate::fix::yaml::Editor::of(cx.files, o)?;
+    let text = crate::edit::Editor::of(cx.files, o)?;
     let edit = text.set_entry(o, &path!["spec"], "replicas", &min.into(), Some("selector"))?;
     Some(crate::finding::Fix {
         title: format!("Set `replicas: {min}`"),

@@ -111,8 +111,8 @@ fn rename_fix(
     if typed.is_err() || unknown.contains(&target) || unknown.len() >= o.unknown_fields.len() {
         return None;
     }
-    let text = crate::fix::yaml::Editor::of(cx.files, o)?;
-    let node = crate::fix::yaml::written_node(o, path)?;
+    let text = crate::edit::Editor::of(cx.files, o)?;
+    let node = crate::edit::written_node(o, path)?;
     if text.slice(node.key) != key {
         return None;
     }

@@ -478,7 +478,7 @@ mod tests {
             applicability: crate::finding::Applicability::Safe,
             edits: vec![edit],
         };
-        super::super::apply(text, &[&fix]).0
+        crate::fix::apply(text, &[&fix]).0
     }
 
     fn reparsed(text: &str) -> Value {
