@@ -13,7 +13,7 @@ use crate::load::{LoadProblems, Workspace};
 use crate::model::{self, Object};
 use crate::report::{Incomplete, NARROWED_RULES, Report};
 use crate::rules::{self, Context, RULES, Sink};
-use crate::source::{LoadError, Role, SourceFile};
+use crate::source::{FileId, LoadError, Role, SourceFile};
 use crate::suppress;
 
 /// Runs every enabled rule over a loaded workspace and applies suppressions.
@@ -33,7 +33,7 @@ pub fn analyze_set(ws: &Workspace, configs: &ConfigSet) -> Report {
                 .iter()
                 .enumerate()
                 .filter_map(|(group, config)| {
-                    let mine = |file: usize| configs.group_of(file) == group;
+                    let mine = |file: usize| configs.group_of(FileId::new(file)) == group;
                     if !(0..ws.files.len())
                         .any(|f| mine(f) && ws.files.get(f).is_some_and(|s| s.is_linted()))
                     {
@@ -71,14 +71,14 @@ fn merge(ws: &Workspace, reports: impl Iterator<Item = Report>) -> Report {
         skipped: ws.skipped.clone(),
         ..Report::default()
     };
-    let workspace_files = ws.files.len();
+    let workspace_files = FileId::new(ws.files.len());
     for mut report in reports {
         // A group's config file, if any, is its file `workspace_files`.
-        let config_file = report.files.get(workspace_files).map(|source| {
+        let config_file = report.files.get(workspace_files.index()).map(|source| {
             out.files.push(Arc::clone(source));
-            out.files.len() - 1
+            FileId::new(out.files.len() - 1)
         });
-        let renumber = |file: &mut usize| {
+        let renumber = |file: &mut FileId| {
             if *file == workspace_files
                 && let Some(c) = config_file
             {
@@ -169,7 +169,7 @@ fn analyze_files(ws: &Workspace, files: Vec<Arc<SourceFile>>, config: &Config) -
     // The config file joins the file list so unused `ignore:` entries can point into it.
     let config_file = config.source.as_ref().map(|source| {
         report.files.push(Arc::clone(source));
-        report.files.len() - 1
+        FileId::new(report.files.len() - 1)
     });
     let outcome = suppress::apply(
         &mut findings,
@@ -272,7 +272,10 @@ fn narrowed(
         });
     }
     for (file, e) in &problems.yaml {
-        let text = report.files.get(*file).map_or("", |f| f.text.as_str());
+        let text = report
+            .files
+            .get(file.index())
+            .map_or("", |f| f.text.as_str());
         let namespaces = unparsed_namespaces(text, e, &config.default_namespace);
         match &namespaces {
             Some(list) => broken.extend(list.iter().map(|ns| BrokenObject {

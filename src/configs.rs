@@ -23,6 +23,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use crate::config::{Config, ConfigError, FILE_NAMES};
 use crate::discover::{Inputs, Policy, absolute, current_dir};
+use crate::source::FileId;
 
 impl Policy for Config {
     fn excludes(&self, path: &Path, _is_dir: bool) -> bool {
@@ -66,12 +67,12 @@ impl ConfigSet {
     }
 
     /// The index of the config governing workspace file `file`.
-    pub fn group_of(&self, file: usize) -> usize {
-        self.of_file.get(file).copied().unwrap_or(0)
+    pub fn group_of(&self, file: FileId) -> usize {
+        self.of_file.get(file.index()).copied().unwrap_or(0)
     }
 
     /// The config governing workspace file `file`.
-    pub fn of(&self, file: usize) -> &Config {
+    pub fn of(&self, file: FileId) -> &Config {
         self.configs
             .get(self.group_of(file))
             .unwrap_or_else(|| self.run())

@@ -7,23 +7,25 @@ use serde_json::Value;
 
 use crate::finding::{Applicability, Edit, Fix};
 use crate::model::{FieldPath, Object};
-use crate::source::{LineIndex, Resolved, SourceFile, Span, SpanNode, flags, resolve_plain};
+use crate::source::{
+    FileId, LineIndex, Resolved, SourceFile, Span, SpanNode, flags, resolve_plain,
+};
 
 /// One file's text, for building edits in it.
 pub(crate) struct Editor<'a> {
-    pub file: usize,
+    pub file: crate::source::FileId,
     pub text: &'a str,
     pub lines: &'a LineIndex,
 }
 
 impl<'a> Editor<'a> {
-    pub fn new(file: usize, text: &'a str, lines: &'a LineIndex) -> Self {
+    pub fn new(file: FileId, text: &'a str, lines: &'a LineIndex) -> Self {
         Self { file, text, lines }
     }
 
     /// The text of the file `o` is in.
     pub fn of(files: &'a [std::sync::Arc<SourceFile>], o: &Object) -> Option<Self> {
-        let f = files.get(o.file)?;
+        let f = files.get(o.file.index())?;
         Some(Self::new(o.file, &f.text, &f.lines))
     }
 
@@ -492,7 +494,7 @@ mod tests {
     fn insert(text: &str, path: &FieldPath, key: &str, value: &Value) -> String {
         let o = object(text);
         let lines = LineIndex::new(text);
-        let t = Editor::new(0, text, &lines);
+        let t = Editor::new(FileId::new(0), text, &lines);
         let node = written_node(&o, path).expect("node");
         applied(text, t.insert_entry(node, key, value))
     }
@@ -556,7 +558,7 @@ mod tests {
         let text = "spec:\n  replicas: 3 # gone\n  template: {}\n";
         let o = object(text);
         let lines = LineIndex::new(text);
-        let t = Editor::new(0, text, &lines);
+        let t = Editor::new(FileId::new(0), text, &lines);
         let spec = written_node(&o, &FieldPath::from_keys(&["spec"])).expect("spec");
         assert_eq!(
             applied(text, t.remove_entry(spec, 0)),
@@ -577,7 +579,7 @@ mod tests {
         ] {
             let o = object(text);
             let lines = LineIndex::new(text);
-            let t = Editor::new(0, text, &lines);
+            let t = Editor::new(FileId::new(0), text, &lines);
             let spec = written_node(&o, &FieldPath::from_keys(&["spec"])).expect("spec");
             assert_eq!(applied(text, t.remove_entry(spec, i)), want);
         }
@@ -588,7 +590,7 @@ mod tests {
         let text = "a: 1\nb:\n  c: 2\n---\nz: 1\n";
         let o = object(text);
         let lines = LineIndex::new(text);
-        let t = Editor::new(0, text, &lines);
+        let t = Editor::new(FileId::new(0), text, &lines);
         let doc = json!({"kind": "X", "spec": {"size": 1}});
         let out = applied(text, t.append_document(&o, &doc));
         assert_eq!(

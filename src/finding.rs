@@ -51,7 +51,7 @@ pub struct ObjectRef {
 /// blocks a workload, …).
 #[derive(Clone, Debug)]
 pub struct Related {
-    pub file: usize,
+    pub file: crate::source::FileId,
     pub span: Span,
     pub message: String,
 }
@@ -63,7 +63,7 @@ pub struct Finding {
     pub message: String,
     pub help: Option<String>,
     /// Index of the file in the report's file list.
-    pub file: usize,
+    pub file: crate::source::FileId,
     pub span: Span,
     pub object: Option<ObjectRef>,
     /// Field path inside the object, when the finding is about a field.
@@ -88,7 +88,7 @@ pub enum Applicability {
 /// empty). Every byte outside the edits stays as written.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {
-    pub file: usize,
+    pub file: crate::source::FileId,
     pub span: Span,
     pub text: String,
 }

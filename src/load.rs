@@ -19,7 +19,7 @@ use crate::finding::ObjectRef;
 use crate::index::BrokenObject;
 use crate::model::{self, FieldPath, Object, Typed, resolve};
 use crate::source::{
-    self, Document, DuplicateKey, LoadError, Role, SourceFile, Span, load_str_in_run,
+    self, Document, DuplicateKey, FileId, LoadError, Role, SourceFile, Span, load_str_in_run,
 };
 
 /// Every loaded file of a run: what the rules run over.
@@ -30,7 +30,7 @@ pub struct Workspace {
     pub objects: Vec<Object>,
     pub problems: LoadProblems,
     /// `(file, document)` → the template it was rendered from (`# Source:` comments).
-    pub origins: HashMap<(usize, usize), String>,
+    pub origins: HashMap<(FileId, usize), String>,
     /// Per file: where its `# kubeha:` comments are.
     pub comments: Vec<Vec<u32>>,
     /// Per file: how many documents it has.
@@ -55,7 +55,7 @@ impl Workspace {
         Self::load_with(inputs, &|file| configs.of(file))
     }
 
-    fn load_with<'c>(inputs: Inputs, config_of: &(dyn Fn(usize) -> &'c Config + Sync)) -> Self {
+    fn load_with<'c>(inputs: Inputs, config_of: &(dyn Fn(FileId) -> &'c Config + Sync)) -> Self {
         let Inputs {
             files,
             errors,
@@ -71,7 +71,8 @@ impl Workspace {
         // What aliases copied in all files, against `max-run-alias-bytes`.
         let aliases = AtomicUsize::new(0);
         let loaded = largest_first(files, |i, input| {
-            load_file(i, &input, config_of(i), &aliases)
+            let file = FileId::new(i);
+            load_file(file, &input, config_of(file), &aliases)
         });
         for (i, file) in loaded.into_iter().enumerate() {
             if file.source.role == Role::NotManifest {
@@ -83,8 +84,11 @@ impl Workspace {
             ws.files.push(file.source);
             ws.comments.push(file.directives);
             ws.documents.push(file.documents);
-            ws.origins
-                .extend(file.origins.into_iter().map(|(doc, name)| ((i, doc), name)));
+            ws.origins.extend(
+                file.origins
+                    .into_iter()
+                    .map(|(doc, name)| ((FileId::new(i), doc), name)),
+            );
             ws.objects.extend(file.objects);
             ws.problems.extend(file.problems);
             ws.input_errors.extend(file.error);
@@ -94,16 +98,16 @@ impl Workspace {
 
     /// Loads `input` again as file `file` (an edited buffer, a file changed on disk), in place
     /// of what that file held: the other files' objects are kept as they are.
-    pub fn replace(&mut self, file: usize, input: &InputFile, config: &Config) {
-        let Some(slot) = self.files.get_mut(file) else {
+    pub fn replace(&mut self, file: FileId, input: &InputFile, config: &Config) {
+        let Some(slot) = self.files.get_mut(file.index()) else {
             return;
         };
         let loaded = load_file(file, input, config, &AtomicUsize::new(0));
         *slot = loaded.source;
-        if let Some(c) = self.comments.get_mut(file) {
+        if let Some(c) = self.comments.get_mut(file.index()) {
             *c = loaded.directives;
         }
-        if let Some(d) = self.documents.get_mut(file) {
+        if let Some(d) = self.documents.get_mut(file.index()) {
             *d = loaded.documents;
         }
         self.origins.retain(|(f, _), _| *f != file);
@@ -124,8 +128,8 @@ impl Workspace {
     }
 
     /// Adds a file at the end (a file created in the editor's workspace); returns its number.
-    pub fn push(&mut self, input: &InputFile, config: &Config) -> usize {
-        let file = self.files.len();
+    pub fn push(&mut self, input: &InputFile, config: &Config) -> FileId {
+        let file = FileId::new(self.files.len());
         self.files
             .push(SourceFile::new(input.name.clone(), String::new()));
         self.comments.push(Vec::new());
@@ -170,7 +174,7 @@ impl LoadedFile {
 /// A document that is not a usable object, or an object that does not fit its schema.
 #[derive(Debug, Clone)]
 pub struct InvalidObject {
-    pub file: usize,
+    pub file: crate::source::FileId,
     pub span: Span,
     pub object: Option<ObjectRef>,
     pub message: String,
@@ -179,7 +183,7 @@ pub struct InvalidObject {
 
 #[derive(Debug, Clone)]
 pub struct DuplicateInFile {
-    pub file: usize,
+    pub file: crate::source::FileId,
     pub object: Option<ObjectRef>,
     pub key: DuplicateKey,
 }
@@ -187,12 +191,12 @@ pub struct DuplicateInFile {
 /// What loading found wrong, for the manifest rules to report.
 #[derive(Debug, Default)]
 pub struct LoadProblems {
-    pub yaml: Vec<(usize, LoadError)>,
+    pub yaml: Vec<(FileId, LoadError)>,
     pub objects: Vec<InvalidObject>,
     pub duplicates: Vec<DuplicateInFile>,
     pub broken: Vec<BrokenObject>,
     /// Where each of `broken` is: `(file, span)`.
-    pub broken_at: Vec<(usize, Span)>,
+    pub broken_at: Vec<(FileId, Span)>,
 }
 
 impl LoadProblems {
@@ -207,7 +211,7 @@ impl LoadProblems {
 
 impl LoadProblems {
     /// Forgets what file `file` had wrong (it is being loaded again).
-    fn remove_file(&mut self, file: usize) {
+    fn remove_file(&mut self, file: FileId) {
         self.yaml.retain(|(f, _)| *f != file);
         self.objects.retain(|o| o.file != file);
         self.duplicates.retain(|d| d.file != file);
@@ -265,7 +269,7 @@ pub fn parse_floor(inputs: Inputs) -> (usize, usize) {
 
 /// Loads one file: decode UTF-8, parse, skip a walked non-manifest, build objects.
 fn load_file(
-    file: usize,
+    file: FileId,
     input: &InputFile,
     config: &Config,
     run_aliases: &AtomicUsize,
@@ -347,7 +351,7 @@ fn load_file(
 
 /// The objects of a file's documents.
 fn objects_of_file(
-    file: usize,
+    file: FileId,
     documents: Vec<source::Document>,
     text: &str,
     config: &Config,
@@ -384,7 +388,7 @@ fn str_at<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
 
 /// Turns a document into objects: one, or the items of a `kind: List`.
 fn objects_of(
-    file: usize,
+    file: FileId,
     doc: Document,
     text: &str,
     config: &Config,
@@ -463,7 +467,7 @@ fn object_ref_of(root: &Value, document: usize) -> Option<ObjectRef> {
 }
 
 fn object_of(
-    file: usize,
+    file: FileId,
     document: usize,
     raw: Value,
     spans: source::SpanNode,
@@ -641,7 +645,12 @@ mod tests {
 
     fn objects(text: &str) -> Vec<Object> {
         let input = InputFile::in_memory("t.yaml", None, text.as_bytes().to_vec());
-        let loaded = load_file(0, &input, &Config::default(), &AtomicUsize::new(0));
+        let loaded = load_file(
+            FileId::new(0),
+            &input,
+            &Config::default(),
+            &AtomicUsize::new(0),
+        );
         assert!(loaded.problems.yaml.is_empty() && loaded.problems.objects.is_empty());
         loaded.objects
     }

@@ -17,7 +17,7 @@ pub struct Report {
     pub documents: usize,
     pub objects: usize,
     /// Every object of the reported files, for formats that list what was checked (JUnit).
-    pub object_refs: Vec<(usize, ObjectRef)>,
+    pub object_refs: Vec<(crate::source::FileId, ObjectRef)>,
     /// The rules that ran, in registry order.
     pub rules_run: Vec<&'static str>,
     /// Not findings, but worth saying (a suppression without a reason).
@@ -46,7 +46,7 @@ pub const NARROWED_RULES: &[&str] = &[
 /// A document that failed to load, and what it switched off.
 #[derive(Debug, Clone)]
 pub struct Incomplete {
-    pub file: usize,
+    pub file: crate::source::FileId,
     pub span: Span,
     /// The namespaces it may belong to; `None`: it cannot be told, so every namespace.
     pub namespaces: Option<Vec<String>>,
@@ -70,7 +70,7 @@ impl Report {
     }
 
     /// Whether findings in `file` are shown.
-    pub fn is_linted(&self, file: usize) -> bool {
-        self.files.get(file).is_some_and(|f| f.is_linted())
+    pub fn is_linted(&self, file: crate::source::FileId) -> bool {
+        self.files.get(file.index()).is_some_and(|f| f.is_linted())
     }
 }

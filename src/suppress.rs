@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::finding::Finding;
 use crate::model::{FieldPath, Object, resolve};
 use crate::rules::object_ref;
-use crate::source::{SourceFile, Span};
+use crate::source::{FileId, SourceFile, Span};
 
 /// Peer linters' check names → kubeha rules (documented in the README).
 #[rustfmt::skip]
@@ -81,10 +81,13 @@ fn peer_rules(peer: &str, check: &str) -> Option<Vec<String>> {
         .map(|(_, _, rules)| rules.iter().map(|&r| r.to_owned()).collect())
 }
 
+/// Where config entries are written when the config has no text (built in code, in tests).
+const NO_CONFIG_FILE: FileId = FileId::new(usize::MAX);
+
 enum Target {
     Object(usize),
-    Line { file: usize, line: usize },
-    File(usize),
+    Line { file: FileId, line: usize },
+    File(FileId),
     Config(usize),
 }
 
@@ -96,7 +99,7 @@ struct Suppression {
     needs_reason: bool,
     target: Target,
     /// Where the suppression is written.
-    file: usize,
+    file: FileId,
     span: Span,
     what: String,
     /// A `# kubeha:` comment that is not a directive: why, and its text.
@@ -139,7 +142,7 @@ fn annotation_suppressions(
     files: &[Arc<SourceFile>],
     out: &mut Vec<Suppression>,
 ) {
-    let text = files.get(o.file).map_or("", |f| f.text.as_str());
+    let text = files.get(o.file.index()).map_or("", |f| f.text.as_str());
     for base in ANNOTATION_PATHS {
         let base = FieldPath::from_keys(base);
         let Some(Value::Object(annotations)) = base.get(&o.raw) else {
@@ -247,7 +250,7 @@ fn parse_directive(directive: &str) -> Directive<'_> {
 /// `# kubeha: ignore[rule-a, rule-b] reason` and `# kubeha: ignore-file[rule] reason`, read
 /// only from real YAML comments (`comments`: where the loader found them).
 fn comment_suppressions(
-    file: usize,
+    file: FileId,
     source: &SourceFile,
     comments: &[u32],
     out: &mut Vec<Suppression>,
@@ -305,7 +308,7 @@ pub struct Run<'a> {
     pub objects: &'a [Object],
     pub files: &'a [Arc<SourceFile>],
     /// Index of the config file in `files`, when it was read from one.
-    pub config_file: Option<usize>,
+    pub config_file: Option<FileId>,
     pub config: &'a Config,
     pub rules_run: &'a [&'a str],
     /// Only part of the tree is reported on (named files, stdin, `--context`): a config
@@ -348,9 +351,10 @@ fn collect(run: &Run<'_>) -> Vec<Suppression> {
         annotation_suppressions(i, o, files, &mut suppressions);
     }
     for (i, f) in files.iter().enumerate() {
-        if Some(i) != config_file {
+        let file = FileId::new(i);
+        if Some(file) != config_file {
             let found = comments.get(i).map_or(&[][..], Vec::as_slice);
-            comment_suppressions(i, f, found, &mut suppressions);
+            comment_suppressions(file, f, found, &mut suppressions);
         }
     }
     for (i, entry) in config.ignores.iter().enumerate() {
@@ -359,7 +363,7 @@ fn collect(run: &Run<'_>) -> Vec<Suppression> {
             reason: entry.reason.clone(),
             needs_reason: true,
             target: Target::Config(i),
-            file: config_file.unwrap_or(usize::MAX),
+            file: config_file.unwrap_or(NO_CONFIG_FILE),
             span: entry.span,
             what: "config `ignore` entry".to_owned(),
             malformed: None,
@@ -396,8 +400,8 @@ fn entry_matches(e: &crate::config::IgnoreEntry, f: &Subject<'_>) -> bool {
 #[derive(Default)]
 struct Lookup {
     by_object: HashMap<usize, Vec<usize>>,
-    by_line: HashMap<(usize, usize), Vec<usize>>,
-    by_file: HashMap<usize, Vec<usize>>,
+    by_line: HashMap<(FileId, usize), Vec<usize>>,
+    by_file: HashMap<FileId, Vec<usize>>,
     /// Config entries, each under one of its globs (`name`, else `path`, `namespace`,
     /// `kind`), in a set per field.
     globs: Vec<(Field, globset::GlobSet, Vec<usize>)>,
@@ -466,7 +470,7 @@ impl Lookup {
     /// Suppressions that may cover a finding, in no particular order, perhaps repeated.
     fn candidates(
         &self,
-        file: usize,
+        file: FileId,
         line: usize,
         object: Option<usize>,
         subject: &Subject<'_>,
@@ -508,7 +512,7 @@ fn remove_suppressed(
     files: &[Arc<SourceFile>],
     config: &Config,
 ) {
-    let by_identity: HashMap<(usize, usize, &str, &str), usize> = objects
+    let by_identity: HashMap<(FileId, usize, &str, &str), usize> = objects
         .iter()
         .enumerate()
         .map(|(i, o)| ((o.file, o.document, o.kind.as_str(), o.name.as_str()), i))
@@ -526,7 +530,7 @@ fn remove_suppressed(
     let mut candidates = Vec::new();
     findings.retain(|f| {
         let line = files
-            .get(f.file)
+            .get(f.file.index())
             .map_or(0, |file| file.line_col(f.span.start).line);
         let object = f.object.as_ref().and_then(|o| {
             by_identity
@@ -540,7 +544,7 @@ fn remove_suppressed(
         });
         let subject = Subject {
             names: [
-                file_names.get(f.file).map(String::as_str),
+                file_names.get(f.file.index()).map(String::as_str),
                 f.origin.as_deref(),
             ],
             kind: f.object.as_ref().map(|o| o.kind.as_str()),
@@ -592,13 +596,13 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
     };
     let unused_settings = config.settings("unused-suppression").filter(|s| s.enabled);
     for s in suppressions {
-        let name = files.get(s.file).map_or("", |f| f.name.as_str());
+        let name = files.get(s.file.index()).map_or("", |f| f.name.as_str());
         let line = files
-            .get(s.file)
+            .get(s.file.index())
             .map_or(0, |f| f.line_col(s.span.start).line);
         // Findings of context files were never reported, so their suppressions prove nothing
         // and are not this run's business.
-        let in_context = files.get(s.file).is_some_and(|f| {
+        let in_context = files.get(s.file.index()).is_some_and(|f| {
             matches!(
                 f.role,
                 crate::source::Role::Context | crate::source::Role::NotManifest
@@ -617,7 +621,7 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
         // having no finding there does not make it unused.
         let peer = !s.needs_reason && s.malformed.is_none();
         let partial_config = partial && matches!(s.target, Target::Config(_));
-        if s.used || s.file == usize::MAX || in_context || peer || partial_config {
+        if s.used || s.file == NO_CONFIG_FILE || in_context || peer || partial_config {
             continue;
         }
         let mut sink = crate::rules::Sink::new("unused-suppression", settings.severity, files);
@@ -709,7 +713,7 @@ fn unused_finding(
                     .join(", ")
             },
         );
-        fix = sink.files().get(s.file).and_then(|f| removal(s, f));
+        fix = sink.files().get(s.file.index()).and_then(|f| removal(s, f));
         (
             format!(
                 "{} suppresses {rules} but nothing was reported there",
@@ -778,7 +782,7 @@ mod tests {
                 severity: Severity::Info,
                 message: String::new(),
                 help: None,
-                file: 0,
+                file: FileId::new(0),
                 span: Span::default(),
                 object: Some(ObjectRef {
                     api_version: "apps/v1".to_owned(),

@@ -16,7 +16,7 @@ fuzz_target!(
     };
     let report = lint(inputs, &Config::default());
     for f in &report.findings {
-        let len = report.files[f.file].text.len() as u32;
+        let len = report.files[f.file.index()].text.len() as u32;
         assert!(f.span.start <= f.span.end && f.span.end <= len, "{f:?}");
     }
     }

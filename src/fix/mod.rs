@@ -13,7 +13,7 @@ use crate::discover::InputFile;
 use crate::finding::{Applicability, Edit, Fix};
 use crate::load::Workspace;
 use crate::report::Report;
-use crate::source::{Role, SourceFile};
+use crate::source::{FileId, Role, SourceFile};
 
 /// How many lint-and-fix rounds `--fix` runs at most: a fix that makes room for another
 /// (two insertions at one place) lands in a later round, and a bound keeps a pair of fixes
@@ -124,7 +124,7 @@ pub struct Fixed {
 #[derive(Debug, Clone)]
 pub struct Applied {
     pub rule: &'static str,
-    pub file: usize,
+    pub file: crate::source::FileId,
     pub object: Option<crate::finding::ObjectRef>,
     pub path: Option<crate::model::FieldPath>,
     pub title: String,
@@ -133,7 +133,7 @@ pub struct Applied {
 /// One file the fixes changed.
 #[derive(Debug, Clone)]
 pub struct FileChange {
-    pub file: usize,
+    pub file: crate::source::FileId,
     pub original: Arc<SourceFile>,
     pub text: String,
 }
@@ -169,7 +169,7 @@ pub fn fix_workspace(
         .enumerate()
         .filter(|(_, (before, after))| before.text != after.text)
         .map(|(file, (original, after))| FileChange {
-            file,
+            file: FileId::new(file),
             original,
             text: after.text.clone(),
         })
@@ -189,17 +189,20 @@ fn fix_round(
     report: &Report,
     level: Applicability,
 ) -> Vec<Applied> {
-    let mut by_file: BTreeMap<usize, Vec<&crate::finding::Finding>> = BTreeMap::new();
+    let mut by_file: BTreeMap<FileId, Vec<&crate::finding::Finding>> = BTreeMap::new();
     for f in &report.findings {
         let Some(fix) = &f.fix else { continue };
-        let editable = ws.files.get(f.file).is_some_and(|s| s.role == Role::Linted);
+        let editable = ws
+            .files
+            .get(f.file.index())
+            .is_some_and(|s| s.role == Role::Linted);
         if editable && is_applicable(fix, level) && fix.edits.iter().all(|e| e.file == f.file) {
             by_file.entry(f.file).or_default().push(f);
         }
     }
     let mut applied = Vec::new();
     for (file, findings) in by_file {
-        let Some(source) = ws.files.get(file) else {
+        let Some(source) = ws.files.get(file.index()) else {
             continue;
         };
         let fixes: Vec<&Fix> = findings.iter().filter_map(|f| f.fix.as_ref()).collect();
@@ -244,7 +247,7 @@ mod tests {
             edits: edits
                 .iter()
                 .map(|&(s, e, t)| Edit {
-                    file: 0,
+                    file: FileId::new(0),
                     span: Span::new(s, e),
                     text: t.to_owned(),
                 })

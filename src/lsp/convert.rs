@@ -10,7 +10,7 @@ use lsp_types::{
 };
 
 use crate::finding::{Finding, Severity};
-use crate::source::{LineIndex, SourceFile, Span};
+use crate::source::{FileId, LineIndex, SourceFile, Span};
 
 /// How the client counts columns: UTF-8 bytes when it offers them, else UTF-16 code units
 /// (the protocol's default).
@@ -126,9 +126,9 @@ pub fn diagnostic(
     files: &[std::sync::Arc<SourceFile>],
     finding: &Finding,
     encoding: Encoding,
-    uri_of_file: &dyn Fn(usize) -> Option<Uri>,
+    uri_of_file: &dyn Fn(FileId) -> Option<Uri>,
 ) -> Option<Diagnostic> {
-    let file = files.get(finding.file)?;
+    let file = files.get(finding.file.index())?;
     let mut message = finding.message.clone();
     if let Some(help) = &finding.help {
         message.push_str("\nhelp: ");
@@ -138,7 +138,7 @@ pub fn diagnostic(
         .related
         .iter()
         .filter_map(|r| {
-            let f = files.get(r.file)?;
+            let f = files.get(r.file.index())?;
             Some(DiagnosticRelatedInformation {
                 location: Location::new(uri_of_file(r.file)?, range(f, r.span, encoding)),
                 message: r.message.clone(),

@@ -42,7 +42,7 @@ use crate::discover::{Input, InputFile, ReadError, read_file_limited, read_input
 use crate::finding::{Applicability, Finding};
 use crate::load::Workspace;
 use crate::report::Report;
-use crate::source::{LineIndex, Role, SourceFile, Span};
+use crate::source::{FileId, LineIndex, Role, SourceFile, Span};
 use std::sync::Arc;
 
 use convert::Encoding;
@@ -119,7 +119,7 @@ struct Server<'c> {
     config_errors: Vec<(PathBuf, Diagnostic)>,
     workspace: Workspace,
     files: Vec<FileMeta>,
-    file_of: HashMap<PathBuf, usize>,
+    file_of: HashMap<PathBuf, FileId>,
     /// Open documents: their buffer and version win over the disk.
     open: HashMap<PathBuf, (i32, String)>,
     report: Report,
@@ -428,6 +428,7 @@ impl<'c> Server<'c> {
         self.files.clear();
         self.file_of.clear();
         for (i, f) in read.files.iter_mut().enumerate() {
+            let i = FileId::new(i);
             let Some(path) = f.path.clone() else { continue };
             if let Some((_, text)) = self.open.get(&path) {
                 f.content = buffer_content(text, self.configs.of(i));
@@ -531,8 +532,8 @@ impl<'c> Server<'c> {
     }
 
     /// File `i` as it is now: the open buffer, else the disk (a deleted file is empty).
-    fn input(&self, i: usize) -> Option<InputFile> {
-        let meta = self.files.get(i)?;
+    fn input(&self, i: FileId) -> Option<InputFile> {
+        let meta = self.files.get(i.index())?;
         let limit = self.configs.of(i).limits.max_file_bytes;
         let content = match self.open.get(&meta.path) {
             Some((_, text)) => buffer_content(text, self.configs.of(i)),
@@ -551,7 +552,7 @@ impl<'c> Server<'c> {
         })
     }
 
-    fn refresh(&mut self, i: usize) {
+    fn refresh(&mut self, i: FileId) {
         if let Some(input) = self.input(i) {
             self.workspace.replace(i, &input, self.configs.of(i));
             self.dirty = true;
@@ -587,7 +588,7 @@ impl<'c> Server<'c> {
             name,
             walked: true,
         });
-        let i = self.files.len() - 1;
+        let i = FileId::new(self.files.len() - 1);
         self.file_of.insert(path, i);
         if let Some(input) = self.input(i) {
             self.workspace.push(&input, self.configs.of(i));
@@ -693,11 +694,11 @@ impl<'c> Server<'c> {
 
     /// The URI of file `file` of the report: a workspace file, or a config file (which the
     /// report lists after them, for unused `ignore:` entries).
-    fn uri_of_file(&self, file: usize) -> Option<Uri> {
-        if let Some(meta) = self.files.get(file) {
+    fn uri_of_file(&self, file: FileId) -> Option<Uri> {
+        if let Some(meta) = self.files.get(file.index()) {
             return convert::uri_of(&meta.path);
         }
-        let source = self.report.files.get(file)?;
+        let source = self.report.files.get(file.index())?;
         let config = self
             .configs
             .configs()
@@ -711,12 +712,12 @@ impl<'c> Server<'c> {
         let mut now: HashMap<String, (Uri, Vec<Diagnostic>)> = HashMap::new();
         for (i, f) in self.report.files.iter().enumerate() {
             if f.is_linted()
-                && let Some(uri) = self.uri_of_file(i)
+                && let Some(uri) = self.uri_of_file(FileId::new(i))
             {
                 now.insert(uri.as_str().to_owned(), (uri, Vec::new()));
             }
         }
-        let uri_of = |file: usize| self.uri_of_file(file);
+        let uri_of = |file: FileId| self.uri_of_file(file);
         // A broken config's findings point into its previous text: its diagnostic replaces them.
         let broken: Vec<Uri> = self
             .config_errors
@@ -773,13 +774,13 @@ impl<'c> Server<'c> {
     }
 
     /// The file number and source of an open or workspace document.
-    fn source_of(&self, uri: &Uri) -> Option<(usize, &std::sync::Arc<SourceFile>)> {
+    fn source_of(&self, uri: &Uri) -> Option<(FileId, &std::sync::Arc<SourceFile>)> {
         let path = convert::path_of(uri)?;
         let i = *self.file_of.get(&path)?;
-        Some((i, self.report.files.get(i)?))
+        Some((i, self.report.files.get(i.index())?))
     }
 
-    fn findings_in(&self, file: usize, start: usize, end: usize) -> Vec<&Finding> {
+    fn findings_in(&self, file: FileId, start: usize, end: usize) -> Vec<&Finding> {
         self.report
             .findings
             .iter()
@@ -840,7 +841,7 @@ impl<'c> Server<'c> {
                 .as_ref()
                 .is_none_or(|only| only.iter().any(|o| kind.as_str().starts_with(o.as_str())))
         };
-        let uri_of = |file: usize| self.uri_of_file(file);
+        let uri_of = |file: FileId| self.uri_of_file(file);
         let mut actions = Vec::new();
         let mut safe_in_file = Vec::new();
         for f in self.report.findings.iter().filter(|f| f.file == file) {
@@ -939,7 +940,7 @@ impl<'c> Server<'c> {
         ]
     }
 
-    fn single_edit(&self, file: usize, (span, text): (Span, String)) -> Option<WorkspaceEdit> {
+    fn single_edit(&self, file: FileId, (span, text): (Span, String)) -> Option<WorkspaceEdit> {
         let edit = crate::finding::Edit { file, span, text };
         self.workspace_edit(vec![&edit])
     }
@@ -953,7 +954,7 @@ impl<'c> Server<'c> {
     fn workspace_edit(&self, mut edits: Vec<&crate::finding::Edit>) -> Option<WorkspaceEdit> {
         edits.sort_by_key(|e| (e.file, e.span.start, e.span.end));
         let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-        let mut last: Option<(usize, u32)> = None;
+        let mut last: Option<(FileId, u32)> = None;
         for e in edits {
             if let Some((file, end)) = last
                 && file == e.file
@@ -962,7 +963,7 @@ impl<'c> Server<'c> {
                 continue;
             }
             last = Some((e.file, e.span.end.max(e.span.start)));
-            let source = self.report.files.get(e.file)?;
+            let source = self.report.files.get(e.file.index())?;
             changes
                 .entry(self.uri_of_file(e.file)?)
                 .or_default()

@@ -49,7 +49,7 @@ use crate::source::SpanNode;
 #[derive(Debug)]
 pub struct Object {
     /// Index of the file in the run's file list.
-    pub file: usize,
+    pub file: crate::source::FileId,
     /// 0-based index of the document in its file.
     pub document: usize,
     pub api_version: String,
@@ -127,7 +127,7 @@ pub(crate) fn test_object(raw: Value) -> Object {
     let (typed, unknown_fields) = decode(&api_version, &kind, &raw);
     let explicit_namespace = meta("namespace");
     Object {
-        file: 0,
+        file: crate::source::FileId::new(0),
         document: 0,
         name: meta("name").unwrap_or_default(),
         namespace: explicit_namespace

@@ -172,7 +172,7 @@ mod tests {
             .to_owned();
         let (typed, _) = decode(&api_version, &kind, &raw);
         Object {
-            file: 0,
+            file: crate::source::FileId::new(0),
             document: 0,
             api_version,
             kind,

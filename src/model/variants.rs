@@ -25,6 +25,7 @@ use std::path::{Component, Path};
 
 use super::Object;
 use super::scope::is_cluster_scoped;
+use crate::source::FileId;
 
 /// One config `variants:` entry, e.g. `[install.yaml, ha-install.yaml]`: one glob per variant.
 /// Files named by different globs of one entry are variants of each other.
@@ -182,10 +183,10 @@ impl Variants {
         // Which directories define each identity.
         let mut defined: HashMap<Identity<'_>, Vec<usize>> = HashMap::new();
         for o in objects {
-            if files.get(o.file).is_none_or(|f| f.context) {
+            if files.get(o.file.index()).is_none_or(|f| f.context) {
                 continue;
             }
-            let (Some(id), Some(&dir)) = (identity(o), this.file_dir.get(o.file)) else {
+            let (Some(id), Some(&dir)) = (identity(o), this.file_dir.get(o.file.index())) else {
                 continue;
             };
             let dirs = defined.entry(id).or_default();
@@ -224,8 +225,9 @@ impl Variants {
     }
 
     /// Whether some declared `variants:` entry puts the two files in different variants.
-    pub fn declared_apart(&self, a: usize, b: usize) -> bool {
-        let (Some(da), Some(db)) = (self.declared.get(a), self.declared.get(b)) else {
+    pub fn declared_apart(&self, a: FileId, b: FileId) -> bool {
+        let (Some(da), Some(db)) = (self.declared.get(a.index()), self.declared.get(b.index()))
+        else {
             return false;
         };
         da.iter()
@@ -233,25 +235,26 @@ impl Variants {
     }
 
     /// Whether the file was read from standard input.
-    pub fn is_stdin(&self, file: usize) -> bool {
-        self.stdin.get(file).copied().unwrap_or(false)
+    pub fn is_stdin(&self, file: FileId) -> bool {
+        self.stdin.get(file.index()).copied().unwrap_or(false)
     }
 
     /// Whether the two files are in one directory (both on standard input counts).
-    pub fn same_directory(&self, a: usize, b: usize) -> bool {
-        self.file_dir.get(a) == self.file_dir.get(b)
+    pub fn same_directory(&self, a: FileId, b: FileId) -> bool {
+        self.file_dir.get(a.index()) == self.file_dir.get(b.index())
     }
 
     /// Whether objects of the two files may be paired by a cross-object rule: false when the
     /// files are variants of each other.
-    pub fn compatible(&self, a: usize, b: usize) -> bool {
+    pub fn compatible(&self, a: FileId, b: FileId) -> bool {
         if a == b || !self.active {
             return true;
         }
         if self.declared_apart(a, b) {
             return false;
         }
-        let (Some(&da), Some(&db)) = (self.file_dir.get(a), self.file_dir.get(b)) else {
+        let (Some(&da), Some(&db)) = (self.file_dir.get(a.index()), self.file_dir.get(b.index()))
+        else {
             return true;
         };
         if da == db {
@@ -264,7 +267,7 @@ impl Variants {
     /// Splits `items` (with their files) into sets of mutually compatible ones, each as large
     /// as a greedy pass in load order makes it: the worlds a count or an overlap is judged in.
     /// Without variants this is the one set of all items.
-    pub fn worlds<T: Copy>(&self, items: &[T], file_of: impl Fn(T) -> usize) -> Vec<Vec<T>> {
+    pub fn worlds<T: Copy>(&self, items: &[T], file_of: impl Fn(T) -> FileId) -> Vec<Vec<T>> {
         if !self.active || items.len() < 2 {
             return vec![items.to_vec()];
         }
@@ -329,7 +332,7 @@ mod tests {
                     _ => "v1",
                 };
                 Object {
-                    file,
+                    file: FileId::new(file),
                     document: i,
                     api_version: api_version.to_owned(),
                     kind,
@@ -366,11 +369,20 @@ mod tests {
                 (3, "PodDisruptionBudget web"),
             ],
         );
-        assert!(v.compatible(0, 1), "dev with dev");
-        assert!(v.compatible(2, 3), "prod with prod");
-        assert!(!v.compatible(0, 3), "dev Deployment, prod PDB");
-        assert!(!v.compatible(1, 2));
-        assert!(v.same_directory(0, 1) && !v.same_directory(0, 2));
+        assert!(v.compatible(FileId::new(0), FileId::new(1)), "dev with dev");
+        assert!(
+            v.compatible(FileId::new(2), FileId::new(3)),
+            "prod with prod"
+        );
+        assert!(
+            !v.compatible(FileId::new(0), FileId::new(3)),
+            "dev Deployment, prod PDB"
+        );
+        assert!(!v.compatible(FileId::new(1), FileId::new(2)));
+        assert!(
+            v.same_directory(FileId::new(0), FileId::new(1))
+                && !v.same_directory(FileId::new(0), FileId::new(2))
+        );
     }
 
     #[test]
@@ -387,9 +399,16 @@ mod tests {
                 (2, "PodDisruptionBudget web"),
             ],
         );
-        assert!(v.compatible(0, 1) && v.compatible(0, 2), "base is common");
-        assert!(!v.compatible(1, 2), "the overlays are variants");
-        let worlds = v.worlds(&[0, 1, 2], |f| f);
+        assert!(
+            v.compatible(FileId::new(0), FileId::new(1))
+                && v.compatible(FileId::new(0), FileId::new(2)),
+            "base is common"
+        );
+        assert!(
+            !v.compatible(FileId::new(1), FileId::new(2)),
+            "the overlays are variants"
+        );
+        let worlds = v.worlds(&[0, 1, 2], FileId::new);
         assert_eq!(worlds, vec![vec![0, 1], vec![0, 2]]);
     }
 
@@ -412,12 +431,13 @@ mod tests {
             ],
         );
         assert!(
-            !v.compatible(1, 2),
+            !v.compatible(FileId::new(1), FileId::new(2)),
             "eu/db and us/app part at clusters/, eu vs us"
         );
-        assert!(v.compatible(0, 1));
+        assert!(v.compatible(FileId::new(0), FileId::new(1)));
         assert!(
-            v.compatible(4, 0) && v.compatible(4, 3),
+            v.compatible(FileId::new(4), FileId::new(0))
+                && v.compatible(FileId::new(4), FileId::new(3)),
             "common/ pairs with both"
         );
     }
@@ -436,9 +456,10 @@ mod tests {
                 (2, "PodDisruptionBudget server argocd"),
             ],
         );
-        assert!(!v.compatible(0, 1));
+        assert!(!v.compatible(FileId::new(0), FileId::new(1)));
         assert!(
-            v.compatible(2, 0) && v.compatible(2, 1),
+            v.compatible(FileId::new(2), FileId::new(0))
+                && v.compatible(FileId::new(2), FileId::new(1)),
             "a third subdirectory is common"
         );
     }
@@ -454,8 +475,11 @@ mod tests {
             ],
         );
         assert!(!v.active);
-        assert!(v.compatible(0, 1) && v.compatible(1, 2));
-        assert_eq!(v.worlds(&[0, 1, 2], |f| f), vec![vec![0, 1, 2]]);
+        assert!(
+            v.compatible(FileId::new(0), FileId::new(1))
+                && v.compatible(FileId::new(1), FileId::new(2))
+        );
+        assert_eq!(v.worlds(&[0, 1, 2], FileId::new), vec![vec![0, 1, 2]]);
     }
 
     #[test]
@@ -464,18 +488,18 @@ mod tests {
             &["a/x.yaml", "b/x.yaml"],
             &[(0, "Deployment web shop"), (1, "Deployment web prod")],
         );
-        assert!(v.compatible(0, 1));
+        assert!(v.compatible(FileId::new(0), FileId::new(1)));
         let v = model(
             &["a/x.yaml", "b/x.yaml"],
             &[(0, "Deployment web"), (1, "Service web")],
         );
-        assert!(v.compatible(0, 1));
+        assert!(v.compatible(FileId::new(0), FileId::new(1)));
         // A cluster-scoped kind collides whatever namespace it was written with.
         let v = model(
             &["a/x.yaml", "b/x.yaml"],
             &[(0, "ClusterRole admin shop"), (1, "ClusterRole admin")],
         );
-        assert!(!v.compatible(0, 1));
+        assert!(!v.compatible(FileId::new(0), FileId::new(1)));
     }
 
     #[test]
@@ -484,9 +508,9 @@ mod tests {
             &["-", "-", "dir/x.yaml"],
             &[(0, "Deployment web"), (2, "Deployment web")],
         );
-        assert!(v.same_directory(0, 1));
-        assert!(!v.compatible(0, 2));
-        assert!(v.compatible(0, 1));
+        assert!(v.same_directory(FileId::new(0), FileId::new(1)));
+        assert!(!v.compatible(FileId::new(0), FileId::new(2)));
+        assert!(v.compatible(FileId::new(0), FileId::new(1)));
     }
 
     #[test]
@@ -501,7 +525,7 @@ mod tests {
             (2, "Namespace shop"),
         ]);
         let v = Variants::new(&files, &[], &objs);
-        assert!(v.compatible(0, 1));
+        assert!(v.compatible(FileId::new(0), FileId::new(1)));
     }
 
     #[test]
@@ -518,13 +542,18 @@ mod tests {
             "corpus/argo-cd/pdb.yaml",
         ]);
         let v = Variants::new(&files, &config.variants, &[]);
-        assert!(v.declared_apart(0, 1) && v.declared_apart(1, 2) && v.declared_apart(0, 2));
-        assert!(!v.compatible(0, 1));
         assert!(
-            v.compatible(3, 0) && v.compatible(3, 2),
+            v.declared_apart(FileId::new(0), FileId::new(1))
+                && v.declared_apart(FileId::new(1), FileId::new(2))
+                && v.declared_apart(FileId::new(0), FileId::new(2))
+        );
+        assert!(!v.compatible(FileId::new(0), FileId::new(1)));
+        assert!(
+            v.compatible(FileId::new(3), FileId::new(0))
+                && v.compatible(FileId::new(3), FileId::new(2)),
             "undeclared files pair with all"
         );
-        assert!(v.same_directory(0, 1));
+        assert!(v.same_directory(FileId::new(0), FileId::new(1)));
     }
 
     #[test]

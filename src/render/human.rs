@@ -325,7 +325,7 @@ fn escaped(s: &str) -> String {
 const NEAR_LINES: usize = 4;
 
 fn diagnostic<'a>(report: &'a Report, f: &'a Finding) -> Option<Diag<'a>> {
-    let file = report.files.get(f.file)?;
+    let file = report.files.get(f.file.index())?;
     let line = |s: crate::source::Span| file.lines.line_of(s.start);
     // Near the finding: a second label in its snippet. Farther away it would open a snippet
     // of its own above the finding's, and miette's header would name the wrong place.
@@ -352,7 +352,7 @@ fn diagnostic<'a>(report: &'a Report, f: &'a Finding) -> Option<Diag<'a>> {
     let mut related = Vec::new();
     for r in far {
         // (a far location in the same file is shown like one in another file)
-        let Some(other) = report.files.get(r.file) else {
+        let Some(other) = report.files.get(r.file.index()) else {
             continue;
         };
         let view = View::new(other, &[r.span]);
@@ -442,7 +442,7 @@ pub fn human_error(
 pub fn human(report: &Report, options: HumanOptions, out: &mut dyn Write) -> io::Result<()> {
     let handler = handler(options.color, options.width);
     let mut buf = String::new();
-    let mut previous: Option<(usize, u32)> = None;
+    let mut previous: Option<(crate::source::FileId, u32)> = None;
     // Help is printed the first time a rule gives it; a repeat says where it was.
     let mut helps: HashSet<(&str, &str)> = HashSet::new();
     for f in &report.findings {

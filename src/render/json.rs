@@ -129,12 +129,12 @@ pub fn json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     .map(|r| {
                         let at = report
                             .files
-                            .get(r.file)
+                            .get(r.file.index())
                             .map(|file| file.line_col(r.span.start));
                         JsonRelated {
                             file: report
                                 .files
-                                .get(r.file)
+                                .get(r.file.index())
                                 .map_or("", |file| file.name.as_str()),
                             line: at.map_or(1, |a| a.line),
                             column: at.map_or(1, |a| a.column),
@@ -179,7 +179,7 @@ pub fn json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .incomplete
             .iter()
             .map(|i| {
-                let file = report.files.get(i.file);
+                let file = report.files.get(i.file.index());
                 JsonIncomplete {
                     file: file.map_or("", |f| f.name.as_str()),
                     line: file.map_or(1, |f| f.line_col(i.span.start).line),

@@ -60,7 +60,10 @@ pub fn junit_failing_at(
     // file → (class, rule) → failures
     let mut suites: BTreeMap<&str, BTreeMap<(String, &str), Vec<&Finding>>> = BTreeMap::new();
     for (file, o) in &report.object_refs {
-        let name = report.files.get(*file).map_or("", |f| f.name.as_str());
+        let name = report
+            .files
+            .get(file.index())
+            .map_or("", |f| f.name.as_str());
         let cases = suites.entry(name).or_default();
         let class = case_class(&o.kind, o.namespace.as_deref(), &o.name);
         for rule in &report.rules_run {

@@ -55,16 +55,19 @@ pub fn escape_controls(s: &str) -> Cow<'_, str> {
 /// Where a finding starts and ends, 1-based.
 pub fn range(report: &Report, f: &Finding) -> (LineCol, LineCol) {
     let zero = LineCol { line: 1, column: 1 };
-    report.files.get(f.file).map_or((zero, zero), |file| {
-        (file.line_col(f.span.start), file.line_col(f.span.end))
-    })
+    report
+        .files
+        .get(f.file.index())
+        .map_or((zero, zero), |file| {
+            (file.line_col(f.span.start), file.line_col(f.span.end))
+        })
 }
 
 /// The name a finding is reported under: the file it was read from. Only for standard input,
 /// which is no file a person can open, is it the `# Source:` template the document names
 /// (then [`has_lines`] is false: the lines are the rendered stream's, not the template's).
 pub fn file_name<'r>(report: &'r Report, f: &'r Finding) -> &'r str {
-    let file = report.files.get(f.file);
+    let file = report.files.get(f.file.index());
     match (&f.origin, file) {
         (Some(template), Some(file)) if file.stdin => template,
         (_, Some(file)) => file.name.as_str(),
@@ -76,7 +79,11 @@ pub fn file_name<'r>(report: &'r Report, f: &'r Finding) -> &'r str {
 /// Whether the finding's line and column belong to [`file_name`]: false for a document read
 /// from standard input and attributed to its `# Source:` template.
 pub fn has_lines(report: &Report, f: &Finding) -> bool {
-    !(f.origin.is_some() && report.files.get(f.file).is_some_and(|file| file.stdin))
+    !(f.origin.is_some()
+        && report
+            .files
+            .get(f.file.index())
+            .is_some_and(|file| file.stdin))
 }
 
 /// The `# Source:` template of a finding reported under its real file (`helm template`
@@ -142,7 +149,7 @@ pub fn notes(report: &Report) -> Vec<String> {
 
 /// `service-selects-nothing, … in namespaces `default`, `shop`: k8s/x.yaml:4 could not be parsed`.
 pub fn incomplete_text(report: &Report, i: &crate::report::Incomplete) -> String {
-    let file = report.files.get(i.file);
+    let file = report.files.get(i.file.index());
     let name = file.map_or("", |f| f.name.as_str());
     let line = file.map_or(1, |f| f.line_col(i.span.start).line);
     let where_ = match &i.namespaces {

@@ -67,13 +67,13 @@ fn result(report: &Report, f: &crate::finding::Finding) -> Value {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let at = report.files.get(r.file).map(|file| (file.line_col(r.span.start), file.line_col(r.span.end)));
+            let at = report.files.get(r.file.index()).map(|file| (file.line_col(r.span.start), file.line_col(r.span.end)));
             let ((sl, sc), (el, ec)) = at.map_or(((1, 1), (1, 1)), |(s, e)| ((s.line, s.column), (e.line, e.column)));
             json!({
                 "id": i,
                 "message": { "text": r.message },
                 "physicalLocation": {
-                    "artifactLocation": { "uri": uri(report.files.get(r.file).map_or("", |f| f.name.as_str())) },
+                    "artifactLocation": { "uri": uri(report.files.get(r.file.index()).map_or("", |f| f.name.as_str())) },
                     "region": { "startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec },
                 },
             })
@@ -177,7 +177,7 @@ fn notifications(report: &Report) -> Vec<Value> {
         })
         .collect();
     notifications.extend(report.incomplete.iter().map(|i| {
-        let file = report.files.get(i.file);
+        let file = report.files.get(i.file.index());
         let line = file.map_or(1, |f| f.line_col(i.span.start).line);
         json!({
             "level": "warning",

@@ -23,7 +23,7 @@ impl Rule for AmbiguousScalar {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for o in cx.objects {
-            let text = cx.files.get(o.file).map_or("", |f| f.text.as_str());
+            let text = cx.files.get(o.file.index()).map_or("", |f| f.text.as_str());
             for path in &o.ambiguous {
                 let Some(node) = path.node(&o.raw, &o.spans) else {
                     continue;

@@ -15,6 +15,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 use crate::model::{Identity, Object, identity};
 use crate::path;
+use crate::source::FileId;
 
 pub struct DuplicateObject;
 
@@ -31,8 +32,8 @@ static META: RuleMeta = RuleMeta {
 /// Objects named as related locations of a two-file finding, besides the first.
 const MORE_SHOWN: usize = 3;
 
-fn file_name<'f>(cx: &'f Context<'_>, file: usize) -> &'f str {
-    let name = cx.files.get(file).map_or("", |f| f.name.as_str());
+fn file_name<'f>(cx: &'f Context<'_>, file: FileId) -> &'f str {
+    let name = cx.files.get(file.index()).map_or("", |f| f.name.as_str());
     name.strip_prefix("./").unwrap_or(name)
 }
 
@@ -95,15 +96,15 @@ fn spec_text<'c>(cx: &'c Context<'_>, o: &Object) -> Option<&'c str> {
     let i = map.keys().position(|k| k == "spec")?;
     let span = o.spans.children.get(i)?.value;
     cx.files
-        .get(o.file)?
+        .get(o.file.index())?
         .text
         .get(span.start as usize..span.end as usize)
 }
 
 /// Redefinitions of one earlier file's objects by one later file of the same directory.
 struct FilePair<'a> {
-    earlier: usize,
-    later: usize,
+    earlier: FileId,
+    later: FileId,
     /// `(later definition, earlier definition)`, in the later file's order.
     objects: Vec<(&'a Object, &'a Object)>,
 }
@@ -117,12 +118,12 @@ impl Rule for DuplicateObject {
         let variants = cx.index.variants();
         let mut seen: HashMap<Identity<'_>, Vec<&Object>> = HashMap::new();
         let mut pairs: Vec<FilePair<'_>> = Vec::new();
-        let mut pair_of: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut pair_of: HashMap<(FileId, FileId), usize> = HashMap::new();
         for o in cx.objects {
             let Some(id) = identity(o) else { continue };
             let earlier = seen.entry(id).or_default();
             let mut in_file = false;
-            let mut files_done: Vec<usize> = Vec::new();
+            let mut files_done: Vec<FileId> = Vec::new();
             for &e in earlier.iter() {
                 let together = e.file == o.file
                     || (variants.same_directory(e.file, o.file)
@@ -181,7 +182,7 @@ fn report_in_file(out: &mut Sink<'_>, o: &Object, earlier: &Object) {
 
 /// The files of the later file's directory tied to it by conflicting redefinitions: the
 /// files one `variants:` entry would declare.
-fn conflicting_files(pair: &FilePair<'_>, pairs: &[FilePair<'_>]) -> Vec<usize> {
+fn conflicting_files(pair: &FilePair<'_>, pairs: &[FilePair<'_>]) -> Vec<FileId> {
     let mut files = vec![pair.earlier, pair.later];
     let mut grew = true;
     while grew {

@@ -56,7 +56,7 @@ use crate::finding::{Finding, ObjectRef, Related, Severity};
 use crate::index::Index;
 use crate::load::LoadProblems;
 use crate::model::{FieldPath, Object, resolve};
-use crate::source::{SourceFile, Span};
+use crate::source::{FileId, SourceFile, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Group {
@@ -253,7 +253,7 @@ pub fn object_ref(o: &Object) -> ObjectRef {
 }
 
 pub(crate) fn span_of(files: &[Arc<SourceFile>], o: &Object, path: &FieldPath) -> Span {
-    let text = files.get(o.file).map_or("", |f| f.text.as_str());
+    let text = files.get(o.file.index()).map_or("", |f| f.text.as_str());
     resolve(&o.raw, &o.spans, path, text).0
 }
 
@@ -299,7 +299,7 @@ impl<'a> Sink<'a> {
     /// Reports a finding at a raw span (load errors, which have no object).
     pub fn report_at(
         &mut self,
-        file: usize,
+        file: FileId,
         span: Span,
         object: Option<ObjectRef>,
         message: impl Into<String>,
@@ -417,7 +417,12 @@ impl Reported<'_> {
         )
     }
 
-    pub fn related_at(&mut self, file: usize, span: Span, message: impl Into<String>) -> &mut Self {
+    pub fn related_at(
+        &mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Self {
         if self.related_full() {
             return self;
         }

@@ -181,6 +181,33 @@ pub enum Role {
     NotManifest,
 }
 
+/// A file of a run: its place in the workspace's file list, which a report keeps (and extends
+/// with the config files its findings point into).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileId(usize);
+
+impl FileId {
+    pub const fn new(index: usize) -> Self {
+        FileId(index)
+    }
+
+    /// Its index in the file list.
+    pub const fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// The file list of a run, looked up by [`FileId`].
+pub trait FileList {
+    fn file(&self, id: FileId) -> Option<&Arc<SourceFile>>;
+}
+
+impl FileList for [Arc<SourceFile>] {
+    fn file(&self, id: FileId) -> Option<&Arc<SourceFile>> {
+        self.get(id.index())
+    }
+}
+
 /// One input file (or stdin), its text and line index. Shared by every finding that points into it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {

@@ -28,10 +28,14 @@ fn corpus_lints_without_invalid_findings() {
                 )
         })
         .map(|f| {
-            let at = report.files[f.file].line_col(f.span.start);
+            let at = report.files[f.file.index()].line_col(f.span.start);
             format!(
                 "{}:{}:{} {} {}",
-                report.files[f.file].name, at.line, at.column, f.rule, f.message
+                report.files[f.file.index()].name,
+                at.line,
+                at.column,
+                f.rule,
+                f.message
             )
         })
         .collect();
@@ -44,7 +48,7 @@ fn corpus_lints_without_invalid_findings() {
     assert!(report.findings.iter().any(|f| f.rule == "single-replica"));
     // Every finding's span lies inside its file.
     for f in &report.findings {
-        let len = report.files[f.file].text.len() as u32;
+        let len = report.files[f.file.index()].text.len() as u32;
         assert!(f.span.start <= f.span.end && f.span.end <= len, "{f:?}");
     }
 }

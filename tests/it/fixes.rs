@@ -257,7 +257,7 @@ fn corpus_round_trip_fixes_everything_and_keeps_the_rest() {
                 ));
             }
         }
-        let raised: BTreeSet<usize> = fixed
+        let raised: BTreeSet<kubeha::source::FileId> = fixed
             .applied
             .iter()
             .filter(|a| matches!(a.rule, "single-replica" | "hpa-min-replicas"))
@@ -265,7 +265,7 @@ fn corpus_round_trip_fixes_everything_and_keeps_the_rest() {
             .collect();
         let raised_files: BTreeSet<&str> = raised
             .iter()
-            .filter_map(|&i| fixed.report.files.get(i).map(|f| f.name.as_str()))
+            .filter_map(|&i| fixed.report.files.get(i.index()).map(|f| f.name.as_str()))
             .collect();
         for (key, count) in &after {
             if before.get(key).copied().unwrap_or(0) >= *count {
@@ -276,7 +276,7 @@ fn corpus_round_trip_fixes_everything_and_keeps_the_rest() {
                 .iter()
                 .find(|f| f.rule == key.0 && f.object.as_ref().is_some_and(|o| o.name == key.3))
                 .unwrap();
-            let file = after_report.files[f.file].name.as_str();
+            let file = after_report.files[f.file.index()].name.as_str();
             if REPLICA_GATED.contains(&f.rule) && raised_files.contains(file) {
                 continue;
             }

@@ -96,7 +96,7 @@ fn fixtures_produce_exactly_the_marked_findings() {
             .findings
             .iter()
             .map(|f| {
-                let line = report.files[f.file].line_col(f.span.start).line;
+                let line = report.files[f.file.index()].line_col(f.span.start).line;
                 (line, f.rule.to_owned())
             })
             .collect();

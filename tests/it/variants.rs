@@ -35,7 +35,7 @@ fn findings(root: &Path, config: &str, rules: &[&str]) -> Vec<String> {
         .iter()
         .map(|f| {
             // Reported paths are relative to the working directory (absolute outside it).
-            let name = std::fs::canonicalize(&report.files[f.file].name).unwrap();
+            let name = std::fs::canonicalize(&report.files[f.file.index()].name).unwrap();
             let rel = name
                 .strip_prefix(std::fs::canonicalize(root).unwrap())
                 .unwrap()
