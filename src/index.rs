@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use crate::model::{
-    CONTROLLER_LABELS, FieldPath, Object, OperatedPods, Pdb, Selector, Variants, Workload,
-    api_group, is_unknown_custom_resource, service_pod_selector,
+    CONTROLLER_LABELS, FieldPath, Object, ObjectId, ObjectList as _, OperatedPods, Pdb, Selector,
+    Variants, Workload, api_group, is_unknown_custom_resource, service_pod_selector,
 };
 
 /// Who sets a workload's replica count.
@@ -57,19 +57,18 @@ struct Namespace<'a> {
     workloads: Vec<usize>,
     by_pair: HashMap<(&'a str, &'a str), Vec<usize>>,
     by_key: HashMap<&'a str, Vec<usize>>,
-    /// Object indices.
-    pdbs: Vec<usize>,
-    /// PDBs by one label pair every pod they select carries (object indices), so that a
+    pdbs: Vec<ObjectId>,
+    /// PDBs by one label pair every pod they select carries, so that a
     /// workload only meets the PDBs of its own labels: 5,000 one-to-one apps in a namespace
     /// were 25 million selector evaluations.
-    pdbs_by_pair: HashMap<(&'a str, &'a str), Vec<usize>>,
+    pdbs_by_pair: HashMap<(&'a str, &'a str), Vec<ObjectId>>,
     /// PDBs whose selector requires no such pair (`{}`, expressions only): tried on every
     /// workload.
-    pdbs_unindexed: Vec<usize>,
+    pdbs_unindexed: Vec<ObjectId>,
     /// Positions in `Index::operated`.
     operated: Vec<usize>,
-    /// The first custom resource of a kind kubeha does not know (object index).
-    unknown_custom_resource: Option<usize>,
+    /// The first custom resource of a kind kubeha does not know.
+    unknown_custom_resource: Option<ObjectId>,
 }
 
 /// The pods a selector picks in one namespace.
@@ -94,20 +93,20 @@ pub struct Index<'a> {
     pub operated: Vec<OperatedPods<'a>>,
     namespaces: HashMap<&'a str, Namespace<'a>>,
     autoscalers: Vec<Autoscaler<'a>>,
-    /// `(namespace, metadata.name)` → object indices, for reference lookups: one name in
+    /// `(namespace, metadata.name)` → objects, for reference lookups: one name in
     /// 10,000 namespaces is 10,000 objects, not candidates of every lookup.
-    by_name: HashMap<(&'a str, &'a str), Vec<usize>>,
-    /// Object index of a workload → position in `autoscalers`.
-    autoscaler_of: HashMap<usize, usize>,
-    /// Object index of a workload → position in `workloads`.
-    workload_of: HashMap<usize, usize>,
+    by_name: HashMap<(&'a str, &'a str), Vec<ObjectId>>,
+    /// A workload → its position in `autoscalers`.
+    autoscaler_of: HashMap<ObjectId, usize>,
+    /// A workload → its position in `workloads`.
+    workload_of: HashMap<ObjectId, usize>,
     /// Namespaces holding an object that failed to decode: "matches nothing" is unknowable there.
     incomplete: HashSet<&'a str>,
     /// Some document of the run failed to parse, so its namespace is unknown.
     any_unparsed: bool,
-    /// Object index of a workload → object indices of the Services selecting its pods; built
-    /// on first use, so runs without the rules that ask pay nothing.
-    services_of: OnceLock<HashMap<usize, Vec<usize>>>,
+    /// A workload → the Services selecting its pods; built on first use, so runs without the
+    /// rules that ask pay nothing.
+    services_of: OnceLock<HashMap<ObjectId, Vec<ObjectId>>>,
     /// Which files are variants of one another: their objects are never paired.
     variants: Variants,
 }
@@ -125,19 +124,18 @@ impl<'a> Index<'a> {
         variants: Variants,
     ) -> Self {
         let workloads: Vec<Workload<'a>> = objects
-            .iter()
-            .enumerate()
+            .with_ids()
             .filter_map(|(i, o)| Workload::of(i, o))
             .collect();
         let mut namespaces: HashMap<&str, Namespace<'_>> = HashMap::new();
-        let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-        for (i, o) in objects.iter().enumerate() {
+        let mut by_name: HashMap<(&str, &str), Vec<ObjectId>> = HashMap::new();
+        for (i, o) in objects.with_ids() {
             by_name
                 .entry((o.namespace.as_str(), o.name.as_str()))
                 .or_default()
                 .push(i);
         }
-        let workload_of: HashMap<usize, usize> = workloads
+        let workload_of: HashMap<ObjectId, usize> = workloads
             .iter()
             .enumerate()
             .map(|(pos, w)| (w.index, pos))
@@ -157,7 +155,7 @@ impl<'a> Index<'a> {
         let mut autoscaler_of = HashMap::new();
         let mut operated = Vec::new();
         let cluster_scoped = cluster_scoped_kinds(objects);
-        for (i, o) in objects.iter().enumerate() {
+        for (i, o) in objects.with_ids() {
             if let Some(pdb) = Pdb::of(o) {
                 let ns = namespaces.entry(o.namespace.as_str()).or_default();
                 ns.pdbs.push(i);
@@ -198,7 +196,7 @@ impl<'a> Index<'a> {
                     .copied()
                     .filter(|&t| {
                         workload_of.contains_key(&t)
-                            && objects.get(t).is_some_and(|t| {
+                            && objects.object(t).is_some_and(|t| {
                                 t.namespace == o.namespace
                                     && t.kind == a.target_kind
                                     && a.target_group.is_none_or(|g| t.group() == g)
@@ -260,7 +258,7 @@ impl<'a> Index<'a> {
             .get(&(from.namespace.as_str(), name))
             .into_iter()
             .flatten()
-            .filter_map(|&i| self.objects.get(i))
+            .filter_map(|&i| self.objects.object(i))
             .filter(move |o| o.kind == kind && self.compatible(from, o))
     }
 
@@ -353,8 +351,8 @@ impl<'a> Index<'a> {
     /// pods, in load order.
     pub fn services_selecting(&self, w: &Workload<'_>) -> Vec<&'a Object> {
         let map = self.services_of.get_or_init(|| {
-            let mut map: HashMap<usize, Vec<usize>> = HashMap::new();
-            for (i, o) in self.objects.iter().enumerate() {
+            let mut map: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+            for (i, o) in self.objects.with_ids() {
                 let Some(selector) = service_pod_selector(o) else {
                     continue;
                 };
@@ -368,7 +366,7 @@ impl<'a> Index<'a> {
         map.get(&w.index)
             .into_iter()
             .flatten()
-            .filter_map(|&i| objects.get(i))
+            .filter_map(|&i| objects.object(i))
             .collect()
     }
 
@@ -416,7 +414,7 @@ impl<'a> Index<'a> {
         };
         ns.pdbs
             .iter()
-            .filter_map(|&i| Pdb::of(self.objects.get(i)?))
+            .filter_map(|&i| Pdb::of(self.objects.object(i)?))
             .filter(|pdb| self.compatible(pdb.object, p.object) && p.is_selected_by(pdb.selector()))
             .collect()
     }
@@ -441,7 +439,7 @@ impl<'a> Index<'a> {
             .filter_map(|&i| {
                 let o = self
                     .objects
-                    .get(i)
+                    .object(i)
                     .filter(|o| self.compatible(w.object, o))?;
                 Pdb::of(o)
             })
@@ -516,7 +514,7 @@ impl<'a> Index<'a> {
         self.namespaces
             .get(namespace)
             .and_then(|ns| ns.unknown_custom_resource)
-            .and_then(|i| self.objects.get(i))
+            .and_then(|i| self.objects.object(i))
     }
 
     /// False when an object of this namespace (or a document of unknown namespace) failed to
@@ -700,7 +698,7 @@ mod tests {
         }
         let index = Index::new(&objects, &[], false);
         for w in &index.workloads {
-            if w.index < spread {
+            if w.index.index() < spread {
                 let pdbs: Vec<&str> = index
                     .pdbs_matching(w)
                     .iter()

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::finding::Finding;
-use crate::model::{FieldPath, Object, resolve};
+use crate::model::{FieldPath, Object, ObjectId, ObjectList as _, resolve};
 use crate::rules::object_ref;
 use crate::source::{FileId, SourceFile, Span};
 
@@ -85,7 +85,7 @@ fn peer_rules(peer: &str, check: &str) -> Option<Vec<String>> {
 const NO_CONFIG_FILE: FileId = FileId::new(usize::MAX);
 
 enum Target {
-    Object(usize),
+    Object(ObjectId),
     Line { file: FileId, line: usize },
     File(FileId),
     Config(usize),
@@ -137,7 +137,7 @@ const ANNOTATION_PATHS: &[&[&str]] = &[
 ];
 
 fn annotation_suppressions(
-    index: usize,
+    index: ObjectId,
     o: &Object,
     files: &[Arc<SourceFile>],
     out: &mut Vec<Suppression>,
@@ -347,7 +347,7 @@ fn collect(run: &Run<'_>) -> Vec<Suppression> {
         ..
     } = *run;
     let mut suppressions = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
+    for (i, o) in objects.with_ids() {
         annotation_suppressions(i, o, files, &mut suppressions);
     }
     for (i, f) in files.iter().enumerate() {
@@ -399,7 +399,7 @@ fn entry_matches(e: &crate::config::IgnoreEntry, f: &Subject<'_>) -> bool {
 /// 2,000 config entries against 120,000 findings were 240 million matches.
 #[derive(Default)]
 struct Lookup {
-    by_object: HashMap<usize, Vec<usize>>,
+    by_object: HashMap<ObjectId, Vec<usize>>,
     by_line: HashMap<(FileId, usize), Vec<usize>>,
     by_file: HashMap<FileId, Vec<usize>>,
     /// Config entries, each under one of its globs (`name`, else `path`, `namespace`,
@@ -472,7 +472,7 @@ impl Lookup {
         &self,
         file: FileId,
         line: usize,
-        object: Option<usize>,
+        object: Option<ObjectId>,
         subject: &Subject<'_>,
         out: &mut Vec<usize>,
     ) {
@@ -512,9 +512,8 @@ fn remove_suppressed(
     files: &[Arc<SourceFile>],
     config: &Config,
 ) {
-    let by_identity: HashMap<(FileId, usize, &str, &str), usize> = objects
-        .iter()
-        .enumerate()
+    let by_identity: HashMap<(FileId, usize, &str, &str), ObjectId> = objects
+        .with_ids()
         .map(|(i, o)| ((o.file, o.document, o.kind.as_str(), o.name.as_str()), i))
         .collect();
     let lookup = Lookup::new(suppressions, config);
@@ -724,7 +723,7 @@ fn unused_finding(
         )
     };
     let object = match s.target {
-        Target::Object(i) => objects.get(i).map(object_ref),
+        Target::Object(i) => objects.object(i).map(object_ref),
         _ => None,
     };
     let mut reported = sink.report_at(s.file, s.span, object, message);

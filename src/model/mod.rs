@@ -45,6 +45,38 @@ use serde_json::Value;
 
 use crate::source::SpanNode;
 
+/// An object of a run: its place in the workspace's object list (file order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ObjectId(usize);
+
+impl ObjectId {
+    pub const fn new(index: usize) -> Self {
+        ObjectId(index)
+    }
+
+    /// Its index in the object list.
+    pub const fn index(self) -> usize {
+        self.0
+    }
+}
+
+/// The object list of a run, looked up by [`ObjectId`].
+pub trait ObjectList {
+    fn object(&self, id: ObjectId) -> Option<&Object>;
+    /// Every object with its id.
+    fn with_ids(&self) -> impl Iterator<Item = (ObjectId, &Object)>;
+}
+
+impl ObjectList for [Object] {
+    fn object(&self, id: ObjectId) -> Option<&Object> {
+        self.get(id.index())
+    }
+
+    fn with_ids(&self) -> impl Iterator<Item = (ObjectId, &Object)> {
+        self.iter().enumerate().map(|(i, o)| (ObjectId::new(i), o))
+    }
+}
+
 /// One Kubernetes object: a document, or one item of a `kind: List` document.
 #[derive(Debug)]
 pub struct Object {

@@ -213,7 +213,7 @@ mod tests {
 
     /// For each container (main, then native sidecars): `S` Service, `P` port, `-` none.
     fn traffic(d: &Object, services: &[&Object]) -> String {
-        let w = Workload::of(0, d).expect("a workload");
+        let w = Workload::of(crate::model::ObjectId::new(0), d).expect("a workload");
         w.containers()
             .map(|c| match w.traffic_to(&c, services) {
                 Some(Traffic::Service(_)) => 'S',

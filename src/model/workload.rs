@@ -7,7 +7,7 @@ use k8s_openapi::api::core::v1::{Container, PodAffinityTerm, PodSpec, PodTemplat
 
 use super::decode::{DuckWorkload, Typed};
 use super::selector::{Labels, Selector};
-use super::{FieldPath, Object};
+use super::{FieldPath, Object, ObjectId};
 
 static NO_LABELS: Labels = Labels::new();
 
@@ -66,7 +66,7 @@ impl ContainerRef<'_> {
 #[derive(Debug, Clone)]
 pub struct Workload<'a> {
     /// Index of the object in the run's object list.
-    pub index: usize,
+    pub index: ObjectId,
     pub object: &'a Object,
     pub kind: WorkloadKind,
     pub pod_spec: &'a PodSpec,
@@ -97,7 +97,7 @@ fn template_parts(t: &PodTemplateSpec) -> Option<(&PodSpec, &Labels)> {
 
 impl<'a> Workload<'a> {
     /// The workload view of an object, if it runs pods.
-    pub fn of(index: usize, object: &'a Object) -> Option<Self> {
+    pub fn of(index: ObjectId, object: &'a Object) -> Option<Self> {
         let mut w = Workload {
             index,
             object,

@@ -41,7 +41,7 @@ impl Rule for HpaMissingResourceRequest {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         // One finding per container and resource, however many HPAs ask for it.
-        let mut seen: HashSet<(usize, String, String)> = HashSet::new();
+        let mut seen: HashSet<(crate::model::ObjectId, String, String)> = HashSet::new();
         // LimitRanges by namespace, found once rather than by a scan of every object per HPA.
         let mut limit_ranges: HashMap<&str, Vec<&crate::model::Object>> = HashMap::new();
         for o in cx.index.objects.iter().filter(|o| o.kind == "LimitRange") {
@@ -74,7 +74,7 @@ impl Rule for HpaMissingResourceRequest {
 
 fn check_target(
     out: &mut Sink<'_>,
-    seen: &mut HashSet<(usize, String, String)>,
+    seen: &mut HashSet<(crate::model::ObjectId, String, String)>,
     limit_ranges: &HashMap<&str, Vec<&crate::model::Object>>,
     (hpa, w): (&crate::model::Object, &Workload<'_>),
     t: &UtilizationTarget,
