@@ -19,19 +19,19 @@ pub(crate) struct Editor<'a> {
 }
 
 impl<'a> Editor<'a> {
-    pub fn new(file: FileId, text: &'a str, lines: &'a LineIndex) -> Self {
+    pub(crate) fn new(file: FileId, text: &'a str, lines: &'a LineIndex) -> Self {
         Self { file, text, lines }
     }
 
     /// The text of the file `o` is in.
-    pub fn of(files: &'a [std::sync::Arc<SourceFile>], o: &Object) -> Option<Self> {
+    pub(crate) fn of(files: &'a [std::sync::Arc<SourceFile>], o: &Object) -> Option<Self> {
         let f = files.get(o.file.index())?;
         Some(Self::new(o.file, &f.text, &f.lines))
     }
 
     /// The node at `path` of `o` (see [`written_node`]) with its text, when it is a plain scalar
     /// on one line.
-    pub fn plain_scalar<'o>(
+    pub(crate) fn plain_scalar<'o>(
         &self,
         o: &'o Object,
         path: &FieldPath,
@@ -48,7 +48,7 @@ impl<'a> Editor<'a> {
 
     /// Quotes the plain scalar at `path` (`yes` → `"yes"`), keeping its text: the safe fix of
     /// `ambiguous-scalar`.
-    pub fn quote(&self, o: &Object, path: &FieldPath) -> Option<Fix> {
+    pub(crate) fn quote(&self, o: &Object, path: &FieldPath) -> Option<Fix> {
         let (node, written) = self.plain_scalar(o, path)?;
         if !node.has_flag(flags::NON_STRING) {
             return None;
@@ -61,7 +61,7 @@ impl<'a> Editor<'a> {
     }
 
     /// Replaces the scalar at `path` of `o` by `text`, keeping its quotes when it is quoted.
-    pub fn set_scalar(&self, o: &Object, path: &FieldPath, text: &str) -> Option<Edit> {
+    pub(crate) fn set_scalar(&self, o: &Object, path: &FieldPath, text: &str) -> Option<Edit> {
         let node = written_node(o, path)?;
         if !node.children.is_empty() {
             return None;
@@ -82,7 +82,7 @@ impl<'a> Editor<'a> {
     /// Sets `key` in the mapping at `map_path` of `o` to `value`: replaces the scalar when the
     /// key is there, adds the entry when it is not (before the key `before` when the mapping
     /// has it, so `replicas` lands next to where people write it; else last).
-    pub fn set_entry(
+    pub(crate) fn set_entry(
         &self,
         o: &Object,
         map_path: &FieldPath,
@@ -110,13 +110,13 @@ impl<'a> Editor<'a> {
         self.insert_entry(map, key, value)
     }
 
-    pub fn slice(&self, span: Span) -> &'a str {
+    pub(crate) fn slice(&self, span: Span) -> &'a str {
         self.text
             .get(span.start as usize..span.end as usize)
             .unwrap_or("")
     }
 
-    pub fn edit(&self, span: Span, text: impl Into<String>) -> Edit {
+    pub(crate) fn edit(&self, span: Span, text: impl Into<String>) -> Edit {
         Edit {
             file: self.file,
             span,
@@ -223,7 +223,7 @@ impl<'a> Editor<'a> {
 
     /// Adds `key: value` as the last entry of the mapping `map` (whose text is `map`'s span):
     /// a line at the indentation of its keys in a block mapping, `, key: value` in a flow one.
-    pub fn insert_entry(&self, map: &SpanNode, key: &str, value: &Value) -> Option<Edit> {
+    pub(crate) fn insert_entry(&self, map: &SpanNode, key: &str, value: &Value) -> Option<Edit> {
         let last = map.children.last()?;
         if self.is_flow(map) {
             if self.byte(map.value.start) != Some(b'{') {
@@ -251,7 +251,7 @@ impl<'a> Editor<'a> {
     /// Adds `key: value` to the mapping `map` just before its entry `i`, on a line of its own
     /// at that entry's indentation (or `key: value, ` in a flow mapping); last when entry `i`
     /// does not start its line.
-    pub fn insert_entry_before(
+    pub(crate) fn insert_entry_before(
         &self,
         map: &SpanNode,
         i: usize,
@@ -280,7 +280,7 @@ impl<'a> Editor<'a> {
 
     /// Removes entry `i` of the mapping `map`: its lines in a block mapping (when it is not
     /// the only entry, and starts its line), the entry and one comma in a flow one.
-    pub fn remove_entry(&self, map: &SpanNode, i: usize) -> Option<Edit> {
+    pub(crate) fn remove_entry(&self, map: &SpanNode, i: usize) -> Option<Edit> {
         let node = map.children.get(i)?;
         if self.is_flow(map) {
             let span = match (map.children.get(i + 1), i.checked_sub(1)) {
@@ -303,7 +303,7 @@ impl<'a> Editor<'a> {
 
     /// Appends `doc` as a new document (`---` separated) right after the object `o`, which
     /// must be a whole block-style document (not an item of a `kind: List`).
-    pub fn append_document(&self, o: &Object, doc: &Value) -> Option<Edit> {
+    pub(crate) fn append_document(&self, o: &Object, doc: &Value) -> Option<Edit> {
         let first = o.spans.children.first()?;
         if self.is_flow(&o.spans) || self.indent_of(first.key.start) != Some(0) {
             return None;

@@ -1,3 +1,4 @@
+#![warn(unreachable_pub)]
 //! kubeha: a Kubernetes manifest linter for high availability.
 //!
 //! One pipeline, one direction: discover and read ([`discover::read_inputs`]) → load
@@ -5,7 +6,7 @@
 //! [`lint`] does no I/O, builds no thread pool and spawns nothing: the CLI and the language
 //! server call it (or [`analyze`] on a workspace they keep) in a pool of their own.
 
-pub mod analyze;
+pub(crate) mod analyze;
 pub mod baseline;
 pub mod config;
 pub mod configs;
@@ -13,7 +14,7 @@ pub mod discover;
 pub(crate) mod edit;
 pub mod finding;
 pub mod fix;
-pub mod index;
+pub(crate) mod index;
 pub mod load;
 pub mod lsp;
 pub mod model;

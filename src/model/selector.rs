@@ -167,7 +167,7 @@ pub fn display_selector(selector: Selector<'_>) -> String {
 /// manifest does not show (`pod-template-hash`, a StatefulSet pod's name): `open(key, value)`
 /// says whether such a label can have that value. Only `matchLabels`-only selectors can rely
 /// on them; one with expressions must match the written labels.
-pub fn matches_with_open_labels(
+pub(super) fn matches_with_open_labels(
     selector: Selector<'_>,
     labels: &Labels,
     open: impl Fn(&str, &str) -> bool,

@@ -526,7 +526,7 @@ fn statistics_table(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// `Found 3 problems (1 error, 2 warnings, 0 info) in 2 files, 7 objects.`
-pub fn summary(report: &Report) -> String {
+pub(super) fn summary(report: &Report) -> String {
     let files = crate::rules::plural(report.linted_files(), "file", "files");
     let objects = crate::rules::plural(report.objects, "object", "objects");
     let baselined = if report.baselined > 0 {

@@ -4,7 +4,7 @@
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 
-pub struct AmbiguousScalar;
+pub(super) struct AmbiguousScalar;
 
 static META: RuleMeta = RuleMeta {
     name: "ambiguous-scalar",

@@ -7,7 +7,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::path;
 
-pub struct DeprecatedApi;
+pub(super) struct DeprecatedApi;
 
 static META: RuleMeta = RuleMeta {
     name: "deprecated-api",

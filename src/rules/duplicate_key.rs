@@ -3,7 +3,7 @@
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 
-pub struct DuplicateKey;
+pub(super) struct DuplicateKey;
 
 static META: RuleMeta = RuleMeta {
     name: "duplicate-key",

@@ -17,7 +17,7 @@ use crate::model::{Identity, Object, identity};
 use crate::path;
 use crate::source::FileId;
 
-pub struct DuplicateObject;
+pub(super) struct DuplicateObject;
 
 static META: RuleMeta = RuleMeta {
     name: "duplicate-object",

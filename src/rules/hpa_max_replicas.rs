@@ -3,7 +3,7 @@
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 
-pub struct HpaMaxReplicas;
+pub(super) struct HpaMaxReplicas;
 
 static META: RuleMeta = RuleMeta {
     name: "hpa-max-replicas",

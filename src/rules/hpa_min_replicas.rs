@@ -6,7 +6,7 @@ use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink, plu
 use crate::finding::Severity;
 use crate::model::{Object, Workload};
 
-pub struct HpaMinReplicas;
+pub(super) struct HpaMinReplicas;
 
 static META: RuleMeta = RuleMeta {
     name: "hpa-min-replicas",

@@ -10,7 +10,7 @@ use crate::model::{
     limit_range_defaults_request, pod_level_requests, utilization_targets,
 };
 
-pub struct HpaMissingResourceRequest;
+pub(super) struct HpaMissingResourceRequest;
 
 static META: RuleMeta = RuleMeta {
     name: "hpa-missing-resource-request",

@@ -8,7 +8,7 @@ use crate::finding::Severity;
 use crate::index::Autoscaler;
 use crate::model::FieldPath;
 
-pub struct HpaScaleDownUnbounded;
+pub(super) struct HpaScaleDownUnbounded;
 
 static META: RuleMeta = RuleMeta {
     name: "hpa-scale-down-unbounded",

@@ -4,7 +4,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink, outside_files};
 use crate::finding::Severity;
 use crate::path;
 
-pub struct HpaTargetMissing;
+pub(super) struct HpaTargetMissing;
 
 static META: RuleMeta = RuleMeta {
     name: "hpa-target-missing",

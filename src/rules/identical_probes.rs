@@ -7,7 +7,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 
-pub struct IdenticalProbes;
+pub(super) struct IdenticalProbes;
 
 static META: RuleMeta = RuleMeta {
     name: "identical-probes",

@@ -7,7 +7,7 @@ use crate::finding::Severity;
 use crate::model::parse_percent_at_most_100 as percent;
 use crate::path;
 
-pub struct IneffectivePdb;
+pub(super) struct IneffectivePdb;
 
 static META: RuleMeta = RuleMeta {
     name: "ineffective-pdb",

@@ -6,7 +6,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::model::{FieldPath, Selector, Workload, display_labels, display_selector};
 
-pub struct IneffectiveSpread;
+pub(super) struct IneffectiveSpread;
 
 static META: RuleMeta = RuleMeta {
     name: "ineffective-spread",

@@ -6,7 +6,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink, outside_files};
 use crate::finding::Severity;
 use crate::model::{FieldPath, Object, Typed};
 
-pub struct IngressBackendMissing;
+pub(super) struct IngressBackendMissing;
 
 static META: RuleMeta = RuleMeta {
     name: "ingress-backend-missing",

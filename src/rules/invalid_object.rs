@@ -4,7 +4,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::model::api_rejections;
 
-pub struct InvalidObject;
+pub(super) struct InvalidObject;
 
 static META: RuleMeta = RuleMeta {
     name: "invalid-object",

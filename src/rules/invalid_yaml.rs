@@ -3,7 +3,7 @@
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 
-pub struct InvalidYaml;
+pub(super) struct InvalidYaml;
 
 static META: RuleMeta = RuleMeta {
     name: "invalid-yaml",

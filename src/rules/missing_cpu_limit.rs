@@ -3,7 +3,7 @@
 use super::{Context, Group, Rule, RuleMeta, Sink, missing_limit};
 use crate::finding::Severity;
 
-pub struct MissingCpuLimit;
+pub(super) struct MissingCpuLimit;
 
 static META: RuleMeta = RuleMeta {
     name: "missing-cpu-limit",

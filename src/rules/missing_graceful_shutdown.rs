@@ -11,7 +11,7 @@ use crate::model::{
     service_pod_selector, termination_grace_seconds,
 };
 
-pub struct MissingGracefulShutdown;
+pub(super) struct MissingGracefulShutdown;
 
 static META: RuleMeta = RuleMeta {
     name: "missing-graceful-shutdown",

@@ -6,7 +6,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::model::Traffic;
 
-pub struct MissingLivenessProbe;
+pub(super) struct MissingLivenessProbe;
 
 static META: RuleMeta = RuleMeta {
     name: "missing-liveness-probe",

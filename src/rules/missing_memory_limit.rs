@@ -3,7 +3,7 @@
 use super::{Context, Group, Rule, RuleMeta, Sink, missing_limit};
 use crate::finding::Severity;
 
-pub struct MissingMemoryLimit;
+pub(super) struct MissingMemoryLimit;
 
 static META: RuleMeta = RuleMeta {
     name: "missing-memory-limit",

@@ -5,7 +5,7 @@ use crate::finding::Severity;
 use crate::model::{Selector, display_labels, display_selector};
 use crate::path;
 
-pub struct MissingPdb;
+pub(super) struct MissingPdb;
 
 static META: RuleMeta = RuleMeta {
     name: "missing-pdb",

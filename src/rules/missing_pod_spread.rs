@@ -3,7 +3,7 @@
 use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 
-pub struct MissingPodSpread;
+pub(super) struct MissingPodSpread;
 
 pub(crate) const DEFAULT_TOPOLOGY_KEYS: &[&str] = &[
     "kubernetes.io/hostname",

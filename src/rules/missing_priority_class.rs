@@ -3,7 +3,7 @@
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 
-pub struct MissingPriorityClass;
+pub(super) struct MissingPriorityClass;
 
 static META: RuleMeta = RuleMeta {
     name: "missing-priority-class",

@@ -4,7 +4,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::model::Traffic;
 
-pub struct MissingReadinessProbe;
+pub(super) struct MissingReadinessProbe;
 
 static META: RuleMeta = RuleMeta {
     name: "missing-readiness-probe",

@@ -3,7 +3,7 @@
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 
-pub struct MissingResourceRequests;
+pub(super) struct MissingResourceRequests;
 
 static META: RuleMeta = RuleMeta {
     name: "missing-resource-requests",

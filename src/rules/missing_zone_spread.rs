@@ -4,7 +4,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 use crate::model::display_labels;
 
-pub struct MissingZoneSpread;
+pub(super) struct MissingZoneSpread;
 
 static META: RuleMeta = RuleMeta {
     name: "missing-zone-spread",

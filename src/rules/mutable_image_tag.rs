@@ -4,7 +4,7 @@ use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::model::image_tag;
 
-pub struct MutableImageTag;
+pub(super) struct MutableImageTag;
 
 static META: RuleMeta = RuleMeta {
     name: "mutable-image-tag",

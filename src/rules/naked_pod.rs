@@ -5,7 +5,7 @@ use crate::finding::Severity;
 use crate::model::Typed;
 use crate::path;
 
-pub struct NakedPod;
+pub(super) struct NakedPod;
 
 static META: RuleMeta = RuleMeta {
     name: "naked-pod",

@@ -8,7 +8,7 @@ use crate::model::parse_percent_at_most_100 as percent;
 use crate::model::{Object, OperatedPods};
 use crate::path;
 
-pub struct PdbBlocksEviction;
+pub(super) struct PdbBlocksEviction;
 
 static META: RuleMeta = RuleMeta {
     name: "pdb-blocks-eviction",

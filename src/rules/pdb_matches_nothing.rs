@@ -5,7 +5,7 @@ use crate::finding::Severity;
 use crate::model::{Selector, display_selector};
 use crate::path;
 
-pub struct PdbMatchesNothing;
+pub(super) struct PdbMatchesNothing;
 
 static META: RuleMeta = RuleMeta {
     name: "pdb-matches-nothing",

@@ -5,7 +5,7 @@ use crate::finding::Severity;
 use crate::model::{Object, Pdb};
 use crate::path;
 
-pub struct PdbOverlap;
+pub(super) struct PdbOverlap;
 
 static META: RuleMeta = RuleMeta {
     name: "pdb-overlap",

@@ -6,7 +6,7 @@ use crate::finding::{Applicability, Fix, Severity};
 use crate::model::PdbApi;
 use crate::path;
 
-pub struct PdbUnhealthyEvictionPolicy;
+pub(super) struct PdbUnhealthyEvictionPolicy;
 
 static META: RuleMeta = RuleMeta {
     name: "pdb-unhealthy-eviction-policy",

@@ -4,7 +4,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 use crate::model::FieldPath;
 
-pub struct PinnedToSingleNode;
+pub(super) struct PinnedToSingleNode;
 
 static META: RuleMeta = RuleMeta {
     name: "pinned-to-single-node",

@@ -6,7 +6,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 
-pub struct ProbePortMismatch;
+pub(super) struct ProbePortMismatch;
 
 static META: RuleMeta = RuleMeta {
     name: "probe-port-mismatch",

@@ -5,7 +5,7 @@ use crate::edit::Editor;
 use crate::finding::{Applicability, Fix, Severity};
 use crate::path;
 
-pub struct ReplicasWithHpa;
+pub(super) struct ReplicasWithHpa;
 
 static META: RuleMeta = RuleMeta {
     name: "replicas-with-hpa",

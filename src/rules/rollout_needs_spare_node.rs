@@ -7,7 +7,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 use crate::model::{FieldPath, Selector, Typed, Workload, deployment_fenceposts};
 
-pub struct RolloutNeedsSpareNode;
+pub(super) struct RolloutNeedsSpareNode;
 
 static META: RuleMeta = RuleMeta {
     name: "rollout-needs-spare-node",

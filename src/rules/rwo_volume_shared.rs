@@ -4,7 +4,7 @@ use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 use crate::model::{Object, Typed};
 
-pub struct RwoVolumeShared;
+pub(super) struct RwoVolumeShared;
 
 static META: RuleMeta = RuleMeta {
     name: "rwo-volume-shared",

@@ -5,7 +5,7 @@ use crate::finding::Severity;
 use crate::model::{display_labels, display_selector};
 use crate::path;
 
-pub struct SelectorTemplateMismatch;
+pub(super) struct SelectorTemplateMismatch;
 
 static META: RuleMeta = RuleMeta {
     name: "selector-template-mismatch",

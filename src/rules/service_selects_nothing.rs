@@ -5,7 +5,7 @@ use crate::finding::Severity;
 use crate::model::{Selector, display_labels, service_pod_selector};
 use crate::path;
 
-pub struct ServiceSelectsNothing;
+pub(super) struct ServiceSelectsNothing;
 
 static META: RuleMeta = RuleMeta {
     name: "service-selects-nothing",

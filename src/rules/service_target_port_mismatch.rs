@@ -8,7 +8,7 @@ use crate::finding::Severity;
 use crate::model::{Object, Selector, Typed, service_pod_selector};
 use crate::path;
 
-pub struct ServiceTargetPortMismatch;
+pub(super) struct ServiceTargetPortMismatch;
 
 static META: RuleMeta = RuleMeta {
     name: "service-target-port-mismatch",

@@ -5,7 +5,7 @@ use crate::finding::Severity;
 use crate::model::{WorkloadKind, container_datastore};
 use crate::path;
 
-pub struct SingleReplica;
+pub(super) struct SingleReplica;
 
 static META: RuleMeta = RuleMeta {
     name: "single-replica",

@@ -5,7 +5,7 @@ use crate::finding::Severity;
 use crate::model::{Selector, Typed, display_labels};
 use crate::path;
 
-pub struct StatefulsetServiceMissing;
+pub(super) struct StatefulsetServiceMissing;
 
 static META: RuleMeta = RuleMeta {
     name: "statefulset-service-missing",

@@ -7,7 +7,7 @@ use crate::finding::Severity;
 use crate::model::Seg;
 use crate::suggest;
 
-pub struct UnknownField;
+pub(super) struct UnknownField;
 
 static META: RuleMeta = RuleMeta {
     name: "unknown-field",

@@ -12,7 +12,7 @@ use crate::model::{
 };
 use crate::path;
 
-pub struct UnsafeRolloutStrategy;
+pub(super) struct UnsafeRolloutStrategy;
 
 static META: RuleMeta = RuleMeta {
     name: "unsafe-rollout-strategy",

@@ -6,7 +6,7 @@
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
 
-pub struct UnusedSuppression;
+pub(super) struct UnusedSuppression;
 
 static META: RuleMeta = RuleMeta {
     name: "unused-suppression",
