@@ -38,7 +38,7 @@ pub use selector::{
 pub use service::container_serves;
 pub use serving::{Traffic, service_pod_selector};
 pub use validation::api_rejections;
-pub use variants::{FileUnit, Identity, Variants, identity};
+pub use variants::{FileUnit, Identity, VariantSet, Variants, identity};
 pub use workload::{CONTROLLER_LABELS, ContainerKind, ContainerRef, Workload, WorkloadKind};
 
 use serde_json::Value;

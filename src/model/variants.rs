@@ -25,7 +25,16 @@ use std::path::{Component, Path};
 
 use super::Object;
 use super::scope::is_cluster_scoped;
-use crate::config::VariantSet;
+
+/// One `variants:` entry of the config, e.g. `[install.yaml, ha-install.yaml]`: one glob per
+/// variant. Files named by different globs of one entry are variants of each other.
+#[derive(Clone, Debug)]
+pub struct VariantSet {
+    /// Each variant's glob, as written and compiled.
+    pub members: Vec<(String, globset::GlobMatcher)>,
+    /// Where the entry is in the config file.
+    pub span: crate::source::Span,
+}
 
 /// What a run's file is, for the variant model.
 #[derive(Debug, Clone, Copy)]

@@ -30,6 +30,9 @@ const BAD: &[&str] = &[
     "limits:\n  max-depth: 2000\n",
     "limits:\n  max-file-bytes: big\n",
     "limits:\n  max-alias-bytes: -1\n",
+    // serde's derive would read a struct from a list of its values: not in a config file.
+    "limits: [512]\n",
+    "ignore: [[vendor/**]]\n",
     // exclude
     "exclude: 3\n",
     "exclude: [vendor, 3]\n",
@@ -46,6 +49,7 @@ const BAD: &[&str] = &[
     "ignore:\n  - path: x\n    rules: [3]\n",
     "ignore:\n  - path: x\n    rulez: [single-replica]\n",
     "ignore:\n  - path: x\n    zzz: 1\n",
+    "ignore:\n  - path: x\n    reason: 3\n",
     // variants
     "variants: [a.yaml, b.yaml]\n",
     "variants:\n  - [a.yaml]\n",
@@ -67,6 +71,10 @@ const BAD: &[&str] = &[
     "rules:\n  single-replica:\n    min-replicas: many\n",
     "rules:\n  single-replica:\n    min-replicas: -1\n",
     "rules:\n  single-replica:\n    min-replicas: 2.5\n",
+    "rules:\n  single-replica:\n    min-replicas: 5000000000\n",
+    "rules:\n  single-replica:\n    severity: error\n    min-replicas: 3\n    zzz: 1\n",
+    "rules:\n  single-replica: ~\n",
+    "exclude: ~\n",
     "rules:\n  missing-pod-spread:\n    topology-keys: kubernetes.io/hostname\n",
     "rules:\n  missing-pod-spread:\n    topology-keys: [kubernetes.io/hostname, 3]\n",
     "rules:\n  mutable-image-tag:\n    floating-tags: {a: b}\n",
@@ -143,5 +151,36 @@ fn valid_settings_are_read() {
         let config = Config::parse(".kubeha.yaml", text).unwrap();
         assert_eq!(config.default_namespace, "default");
         assert!(config.is_enabled("single-replica"));
+    }
+}
+
+#[test]
+fn the_schema_accepts_every_key_the_reader_accepts() {
+    let schema = kubeha::config::schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let good = serde_json::json!({
+        "limits": { "max-depth": 64, "max-run-alias-bytes": 1000, "max-alias-bytes": 1000 },
+        "variants": [["a.yaml", "b.yaml"]],
+        "ignore": [{ "kind": "Secret", "rules": ["single-replica"], "reason": "generated" }],
+        "rules": {
+            "missing-pod-spread": { "topology-keys": ["kubernetes.io/hostname"] },
+            "mutable-image-tag": { "severity": "info", "floating-tags": ["main"] },
+            "hpa-min-replicas": { "min-replicas": 3 },
+            "missing-pdb": false,
+        },
+    });
+    let errors: Vec<String> = validator
+        .iter_errors(&good)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    for bad in [
+        serde_json::json!({ "limits": { "max-depth": 2000 } }),
+        serde_json::json!({ "variants": [["a.yaml"]] }),
+        serde_json::json!({ "rules": { "single-replica": { "min-replicas": -1 } } }),
+    ] {
+        assert!(!validator.is_valid(&bad), "{bad}");
+        let text = serde_json::to_string(&bad).unwrap();
+        assert!(Config::parse(".kubeha.yaml", &text).is_err(), "{text}");
     }
 }
