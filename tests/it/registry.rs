@@ -181,3 +181,19 @@ fn documented_options_are_the_fields_of_each_rules_options_type() {
         assert_eq!(documented, decoded, "{}: options metadata vs type", m.name);
     }
 }
+
+/// Every option-bearing rule has a fixture that sets an option (`# kubeha-test-config:`).
+#[test]
+fn every_rule_with_options_has_a_fixture_that_sets_them() {
+    for rule in RULES {
+        let m = rule.meta();
+        let dir = crate::repo().join("fixtures").join(m.name);
+        for o in m.options.fields {
+            let set = std::fs::read_dir(&dir).unwrap().any(|e| {
+                let text = std::fs::read_to_string(e.unwrap().path()).unwrap_or_default();
+                text.starts_with("# kubeha-test-config:") && text.contains(o.name)
+            });
+            assert!(set, "{}: no fixture sets option `{}`", m.name, o.name);
+        }
+    }
+}
