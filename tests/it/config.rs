@@ -184,3 +184,57 @@ fn the_schema_accepts_every_key_the_reader_accepts() {
         assert!(Config::parse(".kubeha.yaml", &text).is_err(), "{text}");
     }
 }
+
+/// A config-shaped YAML text: known and unknown keys at every level, values of every type.
+fn config_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let key = prop::sample::select(vec![
+        "rules",
+        "limits",
+        "ignore",
+        "variants",
+        "exclude",
+        "default-namespace",
+        "kubernetes-version",
+        "single-replica",
+        "missing-pod-spread",
+        "severity",
+        "min-replicas",
+        "topology-keys",
+        "max-depth",
+        "path",
+        "reason",
+        "zzz",
+    ]);
+    let scalar = prop::sample::select(vec![
+        "~", "off", "on", "error", "3", "-1", "1.30", "\"\"", "x", "a[", "[]", "{}", "[a, 3]",
+    ]);
+    let leaf = scalar.prop_map(str::to_owned);
+    let tree = leaf.prop_recursive(3, 24, 4, move |inner| {
+        prop_oneof![
+            prop::collection::vec((key.clone(), inner.clone()), 0..4).prop_map(|entries| {
+                let body: Vec<String> = entries.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                format!("{{{}}}", body.join(", "))
+            }),
+            prop::collection::vec(inner, 0..3).prop_map(|items| format!("[{}]", items.join(", "))),
+        ]
+    });
+    tree.prop_map(|t| format!("{t}\n"))
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any config text gives a config or an error inside the text, never a panic, and the
+    /// error names what the key expects.
+    #[test]
+    fn any_config_text_is_read_or_rejected_in_place(text in config_text()) {
+        if let Err(e) = Config::parse(".kubeha.yaml", &text)
+            && let Some(span) = e.span
+        {
+            proptest::prop_assert!(span.offset() + span.len() <= text.len(), "{text}");
+            // Every failure has its own message: the catch-all of the reader is never reached.
+            proptest::prop_assert!(!e.message.contains("is not valid here"), "{text}: {}", e.message);
+        }
+    }
+}
