@@ -1,4 +1,5 @@
-//! `.kubeha.yaml`: discovery, validation with located errors, and per-rule settings.
+//! `.kubeha.yaml`: discovery, decoding into typed structs with located errors, per-rule
+//! settings (each rule's options decoded by the rule's own type), and the file's JSON Schema.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -685,7 +686,7 @@ impl Checker<'_> {
 
     /// The error for the value at `path`, which did not decode or validate: what that key
     /// expects, told from the path (which key) and the value written there. Every message
-    /// of the config reader is here, in the order of the file's keys.
+    /// of the config reader is here.
     fn explain(&self, path: &FieldPath) -> ConfigError {
         let steps: Vec<Step<'_>> = path
             .0
