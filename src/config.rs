@@ -1,15 +1,20 @@
-//! `.kubeha.yaml`: discovery, validation with located errors, and per-rule settings.
+//! `.kubeha.yaml`: discovery, decoding into typed structs with located errors, per-rule
+//! settings (each rule's options decoded by the rule's own type), and the file's JSON Schema.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::finding::Severity;
-use crate::model::{FieldPath, resolve};
-use crate::rules::{self, OptionDefault, OptionMeta, RuleMeta};
+pub use crate::model::VariantSet;
+use crate::model::{FieldPath, Seg, resolve};
+pub use crate::rules::RuleSettings;
+use crate::rules::{self, OptionKind, RuleMeta};
 use crate::source::{Limits, SourceFile, SpanNode, load_str};
 use crate::suggest;
 
@@ -28,68 +33,6 @@ pub fn parse_kubernetes_version(s: &str) -> Option<(u32, u32)> {
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next()?.parse().ok()?;
     Some((major, minor))
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum OptionValue {
-    Int(i64),
-    Strings(Vec<String>),
-}
-
-/// A rule's effective settings: on/off, severity, options.
-#[derive(Clone, Debug)]
-pub struct RuleSettings {
-    pub enabled: bool,
-    pub severity: Severity,
-    /// The user set `severity` for this rule: it then applies to every sub-case, overriding
-    /// the sub-case defaults a rule may give (`Reported::severity`).
-    pub severity_configured: bool,
-    options: Vec<(&'static str, OptionValue)>,
-}
-
-impl RuleSettings {
-    fn defaults(meta: &RuleMeta) -> Self {
-        Self {
-            enabled: meta.enabled,
-            severity: meta.severity,
-            severity_configured: false,
-            options: meta
-                .options
-                .iter()
-                .map(|o| {
-                    let v = match o.default {
-                        OptionDefault::Int(i) => OptionValue::Int(i),
-                        OptionDefault::Strings(s) => {
-                            OptionValue::Strings(s.iter().map(|&s| s.to_owned()).collect())
-                        }
-                    };
-                    (o.name, v)
-                })
-                .collect(),
-        }
-    }
-
-    fn option(&self, name: &str) -> Option<&OptionValue> {
-        self.options
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v)
-    }
-
-    /// An integer option (0 when the rule declares no such option: a programming error caught by tests).
-    pub fn int(&self, name: &str) -> i64 {
-        match self.option(name) {
-            Some(OptionValue::Int(i)) => *i,
-            _ => 0,
-        }
-    }
-
-    pub fn strings(&self, name: &str) -> &[String] {
-        match self.option(name) {
-            Some(OptionValue::Strings(s)) => s,
-            _ => &[],
-        }
-    }
 }
 
 /// The run's configuration: defaults, then the config file, then command-line switches.
@@ -116,8 +59,6 @@ pub struct Config {
     pub threads: usize,
     rules: HashMap<&'static str, RuleSettings>,
 }
-
-pub use crate::model::VariantSet;
 
 /// One `ignore:` entry: which files and objects, which rules, and why.
 #[derive(Clone, Debug)]
@@ -248,7 +189,10 @@ impl Config {
         Self::parse_in(name, text, &crate::discover::current_dir())
     }
 
-    /// Parses config text whose `exclude:` globs are relative to `base`.
+    /// Parses config text whose `exclude:` globs are relative to `base`. The file is decoded
+    /// once into [`ConfigFile`] (each rule's settings with that rule's options type); what the
+    /// types cannot say (an empty namespace, a glob that does not compile, a limit past its
+    /// ceiling) is checked after, and every error is located at the offending key or value.
     pub fn parse_in(name: &str, text: &str, base: &Path) -> Result<Self, ConfigError> {
         let file = SourceFile::with_role(
             name.to_owned(),
@@ -256,11 +200,10 @@ impl Config {
             false,
             crate::source::Role::Config,
         );
-        let file_arc = Arc::clone(&file);
         let loaded = load_str(&file.text, &file.lines, &Limits::default());
-        let checker = Checker { file: &file };
         if let Some(e) = loaded.errors.first() {
-            return Err(checker.at(
+            return Err(located(
+                &file,
                 crate::source::Span::new(e.span.start, e.span.end),
                 format!("invalid YAML in config file: {}", e.message),
                 "here",
@@ -271,186 +214,103 @@ impl Config {
         let Some(doc) = loaded.documents.first() else {
             return Ok(config);
         };
-        one_document(&checker, &loaded)?;
-        let Value::Object(root) = &doc.root else {
-            return Err(checker.error(
-                doc,
-                &FieldPath::root(),
-                "the config file must be a mapping",
-                "not a mapping",
-                None,
-            ));
-        };
-        for (key, value) in root {
-            let at = FieldPath::root().key(key.clone());
-            match key.as_str() {
-                "default-namespace" => match value.as_str() {
-                    Some(ns) if !ns.is_empty() => ns.clone_into(&mut config.default_namespace),
-                    _ => {
-                        return Err(checker.error(
-                            doc,
-                            &at,
-                            "`default-namespace` must be a non-empty string",
-                            "expected a string",
-                            None,
-                        ));
-                    }
-                },
-                "kubernetes-version" => {
-                    config.kubernetes_version = parse_version_value(&checker, doc, &at, value)?;
-                }
-                "limits" => config.limits = parse_limits(&checker, doc, &at, value)?,
-                "ignore" => {
-                    let Value::Array(entries) = value else {
-                        return Err(checker.error(
-                            doc,
-                            &at,
-                            "`ignore` must be a list of entries",
-                            "expected a list",
-                            Some(IGNORE_HELP.to_owned()),
-                        ));
-                    };
-                    for (i, entry) in entries.iter().enumerate() {
-                        let entry = parse_ignore(&checker, doc, &at.clone().index(i), entry)?;
-                        config.ignores.push(entry);
-                    }
-                }
-                "variants" => config.variants = parse_variants(&checker, doc, &at, value)?,
-                "exclude" => parse_exclude(&checker, doc, &at, value, base, &mut config.exclude)?,
-                "rules" => {
-                    let Value::Object(rules) = value else {
-                        return Err(checker.error(
-                            doc,
-                            &at,
-                            "`rules` must be a mapping of rule names to settings",
-                            "expected a mapping",
-                            None,
-                        ));
-                    };
-                    for (rule, setting) in rules {
-                        config.apply_rule(&checker, doc, &at, rule, setting)?;
-                    }
-                }
-                other => {
-                    return Err(checker.error(
-                        doc,
-                        &at,
-                        &format!("unknown config key `{other}`"),
-                        "unknown key",
-                        suggest::hint(other, ["default-namespace", "kubernetes-version", "limits", "exclude", "ignore", "variants", "rules"]).or_else(|| {
-                            Some("known keys: `default-namespace`, `kubernetes-version`, `limits`, `exclude`, `ignore`, `variants`, `rules`".to_owned())
-                        }),
-                    ));
-                }
-            }
+        one_document(&file, &loaded)?;
+        let cx = Checker { file: &file, doc };
+        if !doc.root.is_object() {
+            return Err(cx.explain(&FieldPath::root()));
         }
-        config.source = Some(Arc::clone(&file_arc));
+        let written: ConfigFile = serde_path_to_error::deserialize(&doc.root)
+            .map_err(|e| cx.explain(&FieldPath::from(e.path())))?;
+        config.apply(written, &cx, base)?;
+        config.source = Some(Arc::clone(&file));
         Ok(config)
     }
 
+    /// The decoded file over the defaults, with the checks its types cannot make.
+    fn apply(
+        &mut self,
+        written: ConfigFile,
+        cx: &Checker<'_>,
+        base: &Path,
+    ) -> Result<(), ConfigError> {
+        let ConfigFile {
+            default_namespace,
+            kubernetes_version,
+            limits,
+            exclude,
+            ignore,
+            variants,
+            rules,
+        } = written;
+        let at = |key: &'static str| FieldPath::from_keys(&[key]);
+        if let Some(namespace) = default_namespace {
+            if namespace.is_empty() {
+                return Err(cx.explain(&at("default-namespace")));
+            }
+            self.default_namespace = namespace;
+        }
+        if let Some(version) = kubernetes_version {
+            let at = at("kubernetes-version");
+            self.kubernetes_version = cx.version(&version, &at).ok_or_else(|| cx.explain(&at))?;
+        }
+        if let Some(Mapping(limits)) = limits {
+            self.limits = limits
+                .apply()
+                .map_err(|key| cx.explain(&at("limits").key(key)))?;
+        }
+        let globs = match exclude {
+            None => Vec::new(),
+            Some(Globs::One(glob)) => vec![(at("exclude"), glob)],
+            Some(Globs::Many(globs)) => (0..).map(|i| at("exclude").index(i)).zip(globs).collect(),
+        };
+        for (path, glob) in globs {
+            self.exclude
+                .add(base, &glob)
+                .map_err(|_| cx.explain(&path))?;
+        }
+        for (i, Mapping(entry)) in ignore.into_iter().flatten().enumerate() {
+            let entry = cx.ignore_entry(entry, &at("ignore").index(i))?;
+            self.ignores.push(entry);
+        }
+        for (i, files) in variants.into_iter().flatten().enumerate() {
+            let set = cx.variant_set(files, &at("variants").index(i))?;
+            self.variants.push(set);
+        }
+        for (rule, setting) in rules.into_iter().flatten() {
+            self.apply_rule(cx, &rule, &setting)?;
+        }
+        Ok(())
+    }
+
+    /// `rules.<rule>`: a level, or a mapping of `severity` and the rule's options, which the
+    /// rule's own options type decodes.
     fn apply_rule(
         &mut self,
-        checker: &Checker<'_>,
-        doc: &crate::source::Document,
-        base: &FieldPath,
+        cx: &Checker<'_>,
         rule: &str,
         setting: &Value,
     ) -> Result<(), ConfigError> {
-        let at = base.clone().key(rule.to_owned());
-        let Some(found) = rules::find(rule) else {
-            return Err(checker.error(
-                doc,
-                &at,
-                &format!("unknown rule `{rule}`"),
-                "unknown rule",
-                Some(
-                    suggest::hint(rule, rules::names())
-                        .unwrap_or_else(|| "`kubeha rules` lists every rule".to_owned()),
-                ),
-            ));
-        };
-        let meta = found.meta();
+        let at = FieldPath::from_keys(&["rules"]).key(rule.to_owned());
+        let meta: &RuleMeta = rules::find(rule).ok_or_else(|| cx.explain(&at))?.meta();
         let Some(settings) = self.rules.get_mut(meta.name) else {
             return Ok(());
         };
-        match setting {
-            Value::String(level) => {
-                apply_level(settings, level).ok_or_else(|| {
-                    checker.error(
-                        doc,
-                        &at,
-                        &format!("`{level}` is not a rule level"),
-                        "unknown level",
-                        Some(LEVELS.to_owned()),
-                    )
-                })?;
-            }
-            // YAML 1.1 reads an unquoted `off`/`on` as a boolean.
-            Value::Bool(on) => settings.enabled = *on,
-            Value::Object(map) => {
-                for (key, value) in map {
-                    let key_at = at.clone().key(key.clone());
-                    if key == "severity" {
-                        apply_level(settings, level_of(value)).ok_or_else(|| {
-                            checker.error(
-                                doc,
-                                &key_at,
-                                "`severity` must be a rule level",
-                                "unknown level",
-                                Some(LEVELS.to_owned()),
-                            )
-                        })?;
-                        continue;
-                    }
-                    let Some(option) = meta.options.iter().find(|o| o.name == key) else {
-                        let known: Vec<&str> = std::iter::once("severity")
-                            .chain(meta.options.iter().map(|o| o.name))
-                            .collect();
-                        return Err(checker.error(
-                            doc,
-                            &key_at,
-                            &format!("rule `{rule}` has no option `{key}`"),
-                            "unknown option",
-                            Some(
-                                suggest::hint(key, known.iter().copied()).unwrap_or_else(|| {
-                                    format!(
-                                        "`{rule}` accepts: {}",
-                                        known
-                                            .iter()
-                                            .map(|k| format!("`{k}`"))
-                                            .collect::<Vec<_>>()
-                                            .join(", ")
-                                    )
-                                }),
-                            ),
-                        ));
-                    };
-                    let parsed = parse_option(option, value).ok_or_else(|| {
-                        let expected = expected_type(option);
-                        checker.error(
-                            doc,
-                            &key_at,
-                            &format!("option `{key}` of `{rule}` must be {expected}"),
-                            &format!("expected {expected}"),
-                            Some(option.help.to_owned()),
-                        )
-                    })?;
-                    if let Some(slot) = settings.options.iter_mut().find(|(n, _)| *n == option.name)
-                    {
-                        slot.1 = parsed;
-                    }
-                }
-            }
-            _ => {
-                return Err(checker.error(
-                    doc,
-                    &at,
-                    &format!("settings of `{rule}` must be a level or a mapping"),
-                    "expected a level or a mapping",
-                    Some(LEVELS.to_owned()),
-                ));
-            }
+        let Value::Object(map) = setting else {
+            Level::deserialize(setting)
+                .map_err(|_| cx.explain(&at))?
+                .apply(settings);
+            return Ok(());
+        };
+        let mut options = map.clone();
+        if let Some(level) = options.shift_remove("severity") {
+            Level::deserialize(&level)
+                .map_err(|_| cx.explain(&at.clone().key("severity")))?
+                .apply(settings);
         }
+        settings.options = meta
+            .options
+            .decode(&Value::Object(options))
+            .map_err(|inner| cx.explain(&FieldPath([at.0, inner.0].concat())))?;
         Ok(())
     }
 
@@ -479,167 +339,224 @@ impl Config {
     }
 }
 
-/// A level written as a string, or as the boolean YAML 1.1 makes of an unquoted `on`/`off`.
-fn level_of(value: &Value) -> &str {
-    match value {
-        Value::String(s) => s.as_str(),
-        Value::Bool(true) => "on",
-        Value::Bool(false) => "off",
-        _ => "",
-    }
+/// `.kubeha.yaml` as written. Every key is optional; an unknown key is an error, and so is a
+/// `null` (`some`): a key written without a value is a mistake, not a default.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ConfigFile {
+    #[serde(default, deserialize_with = "some")]
+    default_namespace: Option<String>,
+    #[serde(default, deserialize_with = "some")]
+    kubernetes_version: Option<Version>,
+    #[serde(default, deserialize_with = "some")]
+    limits: Option<Mapping<LimitsFile>>,
+    #[serde(default, deserialize_with = "some")]
+    exclude: Option<Globs>,
+    #[serde(default, deserialize_with = "some")]
+    ignore: Option<Vec<Mapping<IgnoreFile>>>,
+    #[serde(default, deserialize_with = "some")]
+    variants: Option<Vec<Vec<String>>>,
+    /// Each rule's settings, decoded by [`Config::apply_rule`] with the rule's options type.
+    #[serde(default, deserialize_with = "some")]
+    rules: Option<serde_json::Map<String, Value>>,
 }
 
-fn parse_option(option: &OptionMeta, value: &Value) -> Option<OptionValue> {
-    match (option.default, value) {
-        (OptionDefault::Int(_), Value::Number(n)) => {
-            n.as_i64().filter(|&i| i >= 0).map(OptionValue::Int)
-        }
-        (OptionDefault::Strings(_), Value::Array(items)) => items
-            .iter()
-            .map(|i| i.as_str().map(str::to_owned))
-            .collect::<Option<Vec<_>>>()
-            .map(OptionValue::Strings),
-        _ => None,
-    }
+/// `kubernetes-version: "1.30"`. An unquoted `1.30` is the float 1.3 under YAML 1.1: the
+/// number's text as written is read instead ([`Checker::version`]).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Version {
+    Text(String),
+    Number(serde_json::Number),
 }
 
-fn expected_type(option: &OptionMeta) -> &'static str {
-    match option.default {
-        OptionDefault::Int(_) => "a non-negative integer",
-        OptionDefault::Strings(_) => "a list of strings",
-    }
+/// `exclude: glob` or `exclude: [glob, …]`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Globs {
+    One(String),
+    Many(Vec<String>),
 }
 
-/// `kubernetes-version: "1.30"`. An unquoted `1.30` is the float 1.3 under YAML 1.1: read what
-/// was written.
-fn parse_version_value(
-    checker: &Checker<'_>,
-    doc: &crate::source::Document,
-    at: &FieldPath,
-    value: &Value,
-) -> Result<(u32, u32), ConfigError> {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        Value::Number(_) => at
-            .node(&doc.root, &doc.spans)
-            .map(|n| checker.file.slice(n.value).to_owned())
-            .unwrap_or_default(),
-        _ => String::new(),
-    };
-    parse_kubernetes_version(&text).ok_or_else(|| {
-        checker.error(
-            doc,
-            at,
-            "`kubernetes-version` must look like \"1.30\"",
-            "expected a version",
-            Some("quote it: `kubernetes-version: \"1.30\"`".to_owned()),
-        )
-    })
+/// `limits: { max-depth: 512, … }`: each a positive integer up to its [`ceiling`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[allow(
+    clippy::struct_field_names,
+    reason = "the keys of `limits:`, as written"
+)]
+struct LimitsFile {
+    #[serde(default, deserialize_with = "some")]
+    max_file_bytes: Option<u64>,
+    #[serde(default, deserialize_with = "some")]
+    max_depth: Option<u64>,
+    #[serde(default, deserialize_with = "some")]
+    max_alias_nodes: Option<u64>,
+    #[serde(default, deserialize_with = "some")]
+    max_alias_bytes: Option<u64>,
+    #[serde(default, deserialize_with = "some")]
+    max_run_alias_bytes: Option<u64>,
+    #[serde(default, deserialize_with = "some")]
+    max_documents: Option<u64>,
+    #[serde(default, deserialize_with = "some")]
+    max_scalar_bytes: Option<u64>,
 }
 
-const LIMIT_KEYS: &[&str] = &[
-    "max-file-bytes",
-    "max-depth",
-    "max-alias-nodes",
-    "max-alias-bytes",
-    "max-run-alias-bytes",
-    "max-documents",
-    "max-scalar-bytes",
-];
-
-/// `limits: { max-depth: 512, … }`: each a positive integer.
-fn parse_limits(
-    checker: &Checker<'_>,
-    doc: &crate::source::Document,
-    at: &FieldPath,
-    value: &Value,
-) -> Result<Limits, ConfigError> {
-    let Value::Object(map) = value else {
-        return Err(checker.error(
-            doc,
-            at,
-            "`limits` must be a mapping",
-            "expected a mapping",
-            Some(format!("keys: {}", LIMIT_KEYS.join(", "))),
-        ));
-    };
-    let mut limits = Limits::default();
-    for (key, v) in map {
-        let key_at = at.clone().key(key.clone());
-        let slot = match key.as_str() {
-            "max-file-bytes" => &mut limits.max_file_bytes,
-            "max-depth" => &mut limits.max_depth,
-            "max-alias-nodes" => &mut limits.max_alias_nodes,
-            "max-alias-bytes" => &mut limits.max_alias_bytes,
-            "max-run-alias-bytes" => &mut limits.max_run_alias_bytes,
-            "max-documents" => &mut limits.max_documents,
-            "max-scalar-bytes" => &mut limits.max_scalar_bytes,
-            other => {
-                return Err(checker.error(
-                    doc,
-                    &key_at,
-                    &format!("unknown limit `{other}`"),
-                    "unknown key",
-                    suggest::hint(other, LIMIT_KEYS.iter().copied())
-                        .or_else(|| Some(format!("keys: {}", LIMIT_KEYS.join(", ")))),
-                ));
+impl LimitsFile {
+    /// The limits, or the key of the one past its ceiling.
+    fn apply(self) -> Result<Limits, &'static str> {
+        let Self {
+            max_file_bytes,
+            max_depth,
+            max_alias_nodes,
+            max_alias_bytes,
+            max_run_alias_bytes,
+            max_documents,
+            max_scalar_bytes,
+        } = self;
+        let mut limits = Limits::default();
+        for (key, written, slot) in [
+            ("max-file-bytes", max_file_bytes, &mut limits.max_file_bytes),
+            ("max-depth", max_depth, &mut limits.max_depth),
+            (
+                "max-alias-nodes",
+                max_alias_nodes,
+                &mut limits.max_alias_nodes,
+            ),
+            (
+                "max-alias-bytes",
+                max_alias_bytes,
+                &mut limits.max_alias_bytes,
+            ),
+            (
+                "max-run-alias-bytes",
+                max_run_alias_bytes,
+                &mut limits.max_run_alias_bytes,
+            ),
+            ("max-documents", max_documents, &mut limits.max_documents),
+            (
+                "max-scalar-bytes",
+                max_scalar_bytes,
+                &mut limits.max_scalar_bytes,
+            ),
+        ] {
+            if let Some(n) = written {
+                *slot = Some(n)
+                    .filter(|&n| n > 0 && n <= ceiling(key))
+                    .and_then(|n| usize::try_from(n).ok())
+                    .ok_or(key)?;
             }
-        };
-        // Ceilings: deeper trees overflow the stack in decoding and teardown (8000 levels
-        // did on the 8 MiB worker stacks, 2000 did not), and spans are u32 byte offsets.
-        let ceiling: u64 = match key.as_str() {
-            "max-depth" => 1024,
-            "max-file-bytes" | "max-scalar-bytes" => 1 << 30,
-            "max-alias-nodes" => 100_000_000,
-            // Copies are held in memory: past 16 GiB a run would be killed, not warned.
-            "max-alias-bytes" | "max-run-alias-bytes" => 1 << 34,
-            _ => 10_000_000,
-        };
-        *slot = v
-            .as_u64()
-            .filter(|&n| n > 0 && n <= ceiling)
-            .and_then(|n| usize::try_from(n).ok())
-            .ok_or_else(|| {
-                checker.error(
-                    doc,
-                    &key_at,
-                    &format!("`{key}` must be a positive integer of at most {ceiling}"),
-                    "expected a positive integer within the ceiling",
-                    None,
-                )
-            })?;
+        }
+        Ok(limits)
     }
-    Ok(limits)
 }
 
-/// `exclude: [glob, …]` (or one glob), relative to `base`.
-fn parse_exclude(
-    checker: &Checker<'_>,
-    doc: &crate::source::Document,
-    at: &FieldPath,
-    value: &Value,
-    base: &Path,
-    exclude: &mut crate::discover::PathGlobs,
-) -> Result<(), ConfigError> {
-    let globs = match value {
-        Value::Array(items) => items.iter().map(Value::as_str).collect(),
-        Value::String(s) => Some(vec![s.as_str()]),
-        _ => None,
-    };
-    let bad = || {
-        checker.error(
-            doc,
-            at,
-            "`exclude` must be a list of path globs",
-            "expected a list of globs",
-            Some(EXCLUDE_HELP.to_owned()),
-        )
-    };
-    for glob in globs.ok_or_else(bad)? {
-        exclude.add(base, glob).map_err(|_| bad())?;
+/// The largest value a limit accepts. Deeper trees overflow the stack in decoding and teardown
+/// (8000 levels did on the 8 MiB worker stacks, 2000 did not), and spans are u32 byte offsets.
+fn ceiling(limit: &str) -> u64 {
+    match limit {
+        "max-depth" => 1024,
+        "max-file-bytes" | "max-scalar-bytes" => 1 << 30,
+        "max-alias-nodes" => 100_000_000,
+        // Copies are held in memory: past 16 GiB a run would be killed, not warned.
+        "max-alias-bytes" | "max-run-alias-bytes" => 1 << 34,
+        _ => 10_000_000,
     }
-    Ok(())
 }
+
+/// One `ignore:` entry as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct IgnoreFile {
+    #[serde(default, deserialize_with = "some")]
+    path: Option<String>,
+    #[serde(default, deserialize_with = "some")]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "some")]
+    namespace: Option<String>,
+    #[serde(default, deserialize_with = "some")]
+    name: Option<String>,
+    #[serde(default, deserialize_with = "some")]
+    rules: Option<Vec<String>>,
+    #[serde(default)]
+    reason: String,
+}
+
+/// A present key's value: `Option` fields would read `key: ~` as absent.
+fn some<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// A struct that must be written as a mapping: serde's derive also reads a struct from a list
+/// of its values in field order, which no config file means.
+struct Mapping<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Mapping<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct OnlyMaps<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for OnlyMaps<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(OnlyMaps(std::marker::PhantomData))
+            .map(Mapping)
+    }
+}
+
+/// A rule's level: `off`, `on`, or a severity (which also switches the rule on). YAML 1.1 reads
+/// an unquoted `on`/`off` as a boolean, so those are levels too.
+#[derive(Clone, Copy)]
+enum Level {
+    Off,
+    On,
+    Severity(Severity),
+}
+
+impl Level {
+    fn apply(self, settings: &mut RuleSettings) {
+        match self {
+            Level::Off => settings.enabled = false,
+            Level::On => settings.enabled = true,
+            Level::Severity(severity) => {
+                settings.severity = severity;
+                settings.severity_configured = true;
+                settings.enabled = true;
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Levels;
+        impl Visitor<'_> for Levels {
+            type Value = Level;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(LEVELS)
+            }
+            fn visit_bool<E: de::Error>(self, on: bool) -> Result<Level, E> {
+                Ok(if on { Level::On } else { Level::Off })
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Level, E> {
+                match s {
+                    "off" => Ok(Level::Off),
+                    "on" => Ok(Level::On),
+                    other => Severity::parse(other)
+                        .map(Level::Severity)
+                        .ok_or_else(|| E::invalid_value(de::Unexpected::Str(other), &self)),
+                }
+            }
+        }
+        d.deserialize_any(Levels)
+    }
+}
+
+const LEVELS: &str = "use one of: off, on, error, warning, info";
 
 const EXCLUDE_HELP: &str =
     "e.g. `exclude: [\"vendor/**\", \"legacy/\"]` (relative to this file's directory)";
@@ -647,179 +564,10 @@ const EXCLUDE_HELP: &str =
 const IGNORE_HELP: &str =
     "e.g. `ignore: [{ path: \"vendor/**\", rules: [single-replica], reason: \"vendored chart\" }]`";
 
-const IGNORE_KEYS: &[&str] = &["path", "kind", "namespace", "name", "rules", "reason"];
-
-fn parse_ignore(
-    checker: &Checker<'_>,
-    doc: &crate::source::Document,
-    at: &FieldPath,
-    entry: &Value,
-) -> Result<IgnoreEntry, ConfigError> {
-    let Value::Object(map) = entry else {
-        return Err(checker.error(
-            doc,
-            at,
-            "an `ignore` entry must be a mapping",
-            "expected a mapping",
-            Some(IGNORE_HELP.to_owned()),
-        ));
-    };
-    let mut out = IgnoreEntry {
-        path: None,
-        kind: None,
-        namespace: None,
-        name: None,
-        rules: None,
-        reason: String::new(),
-        span: crate::source::Span::default(),
-    };
-    out.span = key_span(&doc.root, &doc.spans, at, &checker.file.text);
-    for (key, value) in map {
-        let key_at = at.clone().key(key.clone());
-        match key.as_str() {
-            "path" | "kind" | "namespace" | "name" => {
-                let glob = glob_of(key, value).ok_or_else(|| {
-                    checker.error(
-                        doc,
-                        &key_at,
-                        &format!("`{key}` must be a glob string"),
-                        "expected a glob",
-                        None,
-                    )
-                })?;
-                match key.as_str() {
-                    "path" => out.path = Some(glob),
-                    "kind" => out.kind = Some(glob),
-                    "namespace" => out.namespace = Some(glob),
-                    _ => out.name = Some(glob),
-                }
-            }
-            "rules" => {
-                let Value::Array(items) = value else {
-                    return Err(checker.error(
-                        doc,
-                        &key_at,
-                        "`rules` must be a list of rule names",
-                        "expected a list",
-                        None,
-                    ));
-                };
-                let mut names = Vec::new();
-                for (j, item) in items.iter().enumerate() {
-                    let name = item.as_str().unwrap_or("");
-                    if rules::find(name).is_none() {
-                        return Err(checker.error(
-                            doc,
-                            &key_at.clone().index(j),
-                            &format!("unknown rule `{name}`"),
-                            "unknown rule",
-                            Some(
-                                suggest::hint(name, rules::names()).unwrap_or_else(|| {
-                                    "`kubeha rules` lists every rule".to_owned()
-                                }),
-                            ),
-                        ));
-                    }
-                    names.push(name.to_owned());
-                }
-                out.rules = Some(names);
-            }
-            "reason" => value.as_str().unwrap_or("").clone_into(&mut out.reason),
-            other => {
-                return Err(checker.error(
-                    doc,
-                    &key_at,
-                    &format!("unknown key `{other}` in an `ignore` entry"),
-                    "unknown key",
-                    suggest::hint(other, IGNORE_KEYS.iter().copied())
-                        .or_else(|| Some(format!("keys: {}", IGNORE_KEYS.join(", ")))),
-                ));
-            }
-        }
-    }
-    if out.path.is_none() && out.kind.is_none() && out.namespace.is_none() && out.name.is_none() {
-        return Err(checker.error(
-            doc,
-            at,
-            "an `ignore` entry needs `path`, `kind`, `namespace` or `name`",
-            "matches everything",
-            Some(IGNORE_HELP.to_owned()),
-        ));
-    }
-    Ok(out)
-}
-
 const VARIANTS_HELP: &str = "e.g. `variants: [[install.yaml, ha-install.yaml]]`: each entry lists files (globs) that are alternatives, never applied together";
 
-/// `variants: [[a.yaml, b.yaml], …]`: a list of entries, each a list of at least two globs.
-fn parse_variants(
-    checker: &Checker<'_>,
-    doc: &crate::source::Document,
-    at: &FieldPath,
-    value: &Value,
-) -> Result<Vec<VariantSet>, ConfigError> {
-    let Value::Array(entries) = value else {
-        return Err(checker.error(
-            doc,
-            at,
-            "`variants` must be a list of entries",
-            "expected a list",
-            Some(VARIANTS_HELP.to_owned()),
-        ));
-    };
-    let mut out = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
-        let entry_at = at.clone().index(i);
-        let members = match entry {
-            Value::Array(members) if members.len() >= 2 => members,
-            Value::Array(_) => {
-                return Err(checker.error(
-                    doc,
-                    &entry_at,
-                    "a `variants` entry needs at least two files",
-                    "fewer than two files",
-                    Some(VARIANTS_HELP.to_owned()),
-                ));
-            }
-            _ => {
-                return Err(checker.error(
-                    doc,
-                    &entry_at,
-                    "a `variants` entry must be a list of files",
-                    "expected a list",
-                    Some(VARIANTS_HELP.to_owned()),
-                ));
-            }
-        };
-        let mut set = VariantSet {
-            members: Vec::new(),
-            span: key_span(&doc.root, &doc.spans, &entry_at, &checker.file.text),
-        };
-        for (j, member) in members.iter().enumerate() {
-            let glob = member
-                .as_str()
-                .filter(|g| !g.is_empty())
-                .and_then(|g| Some((g, globset::Glob::new(g).ok()?)))
-                .ok_or_else(|| {
-                    checker.error(
-                        doc,
-                        &entry_at.clone().index(j),
-                        "each file of a `variants` entry must be a path or glob string",
-                        "expected a glob",
-                        Some(VARIANTS_HELP.to_owned()),
-                    )
-                })?;
-            set.members
-                .push((glob.0.to_owned(), glob.1.compile_matcher()));
-        }
-        out.push(set);
-    }
-    Ok(out)
-}
-
 /// A glob value; a `path:` glob's `./` prefix is dropped (paths are matched without it).
-fn glob_of(key: &str, value: &Value) -> Option<globset::GlobMatcher> {
-    let g = value.as_str()?;
+fn glob_of(key: &str, g: &str) -> Option<globset::GlobMatcher> {
     let g = if key == "path" {
         g.trim_start_matches("./")
     } else {
@@ -828,42 +576,27 @@ fn glob_of(key: &str, value: &Value) -> Option<globset::GlobMatcher> {
     globset::Glob::new(g).ok().map(|g| g.compile_matcher())
 }
 
-const LEVELS: &str = "use one of: off, on, error, warning, info";
-
-fn apply_level(settings: &mut RuleSettings, level: &str) -> Option<()> {
-    match level {
-        "off" => settings.enabled = false,
-        "on" => settings.enabled = true,
-        other => {
-            settings.severity = Severity::parse(other)?;
-            settings.severity_configured = true;
-            settings.enabled = true;
-        }
-    }
-    Some(())
-}
-
 fn check_rule_name(name: &str) -> Result<(), ConfigError> {
     if rules::find(name).is_some() {
         return Ok(());
     }
     Err(ConfigError::plain(
         format!("unknown rule `{name}`"),
-        Some(
-            suggest::hint(name, rules::names())
-                .unwrap_or_else(|| "`kubeha rules` lists every rule".to_owned()),
-        ),
+        Some(unknown_rule_help(name)),
     ))
+}
+
+fn unknown_rule_help(name: &str) -> String {
+    suggest::hint(name, rules::names())
+        .unwrap_or_else(|| "`kubeha rules` lists every rule".to_owned())
 }
 
 /// A config file is one document with each key once: a second document or a repeated key
 /// would be ignored silently.
-fn one_document(
-    checker: &Checker<'_>,
-    loaded: &crate::source::LoadedFile,
-) -> Result<(), ConfigError> {
+fn one_document(file: &SourceFile, loaded: &crate::source::LoadedFile) -> Result<(), ConfigError> {
     if let Some(second) = loaded.documents.get(1) {
-        return Err(checker.at(
+        return Err(located(
+            file,
             crate::source::Span::new(second.spans.value.start, second.spans.value.start + 1),
             "the config file has a second document".to_owned(),
             "only one document is read",
@@ -871,7 +604,8 @@ fn one_document(
         ));
     }
     if let Some(dup) = loaded.documents.first().and_then(|d| d.duplicates.first()) {
-        return Err(checker.at(
+        return Err(located(
+            file,
             dup.second,
             format!("`{}` is set twice in the config file", dup.key),
             "set again here",
@@ -881,40 +615,463 @@ fn one_document(
     Ok(())
 }
 
+fn located(
+    file: &SourceFile,
+    span: crate::source::Span,
+    message: String,
+    label: &str,
+    help: Option<String>,
+) -> ConfigError {
+    ConfigError {
+        message,
+        source_code: NamedSource::new(file.name.clone(), file.text.clone()),
+        span: Some((span.start as usize, span.len() as usize).into()),
+        label: label.to_owned(),
+        help,
+    }
+}
+
+/// The config file's one document, for the checks after decoding and for error messages.
 struct Checker<'a> {
-    file: &'a Arc<SourceFile>,
+    file: &'a SourceFile,
+    doc: &'a crate::source::Document,
+}
+
+/// A step of a field path, as the error messages match on it.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index,
+}
+
+/// What an error says: message, label on the span, help.
+type Said = (String, String, Option<String>);
+
+fn said(message: impl Into<String>, label: &str, help: Option<&str>) -> Said {
+    (message.into(), label.to_owned(), help.map(str::to_owned))
+}
+
+/// `` `a`, `b` ``
+fn quoted(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Checker<'_> {
-    fn at(
+    fn span(&self, path: &FieldPath) -> crate::source::Span {
+        key_span(&self.doc.root, &self.doc.spans, path, &self.file.text)
+    }
+
+    /// The error for the value at `path`, which did not decode or validate: what that key
+    /// expects, told from the path (which key) and the value written there. Every message
+    /// of the config reader is here.
+    fn explain(&self, path: &FieldPath) -> ConfigError {
+        let steps: Vec<Step<'_>> = path
+            .0
+            .iter()
+            .map(|seg| match seg {
+                Seg::Key(k) => Step::Key(k.as_ref()),
+                Seg::Index(_) => Step::Index,
+            })
+            .collect();
+        let value = path.get(&self.doc.root);
+        let top = suggest::fields_of::<ConfigFile>();
+        let (message, label, help) = match steps.as_slice() {
+            [] => said("the config file must be a mapping", "not a mapping", None),
+            [Step::Key(key), ..] if !top.contains(key) => (
+                format!("unknown config key `{key}`"),
+                "unknown key".to_owned(),
+                suggest::hint(key, top.iter().copied())
+                    .or_else(|| Some(format!("known keys: {}", quoted(top)))),
+            ),
+            [Step::Key("default-namespace"), ..] => said(
+                "`default-namespace` must be a non-empty string",
+                "expected a string",
+                None,
+            ),
+            [Step::Key("kubernetes-version"), ..] => said(
+                "`kubernetes-version` must look like \"1.30\"",
+                "expected a version",
+                Some("quote it: `kubernetes-version: \"1.30\"`"),
+            ),
+            [Step::Key("limits"), rest @ ..] => limits_error(rest),
+            [Step::Key("exclude"), rest @ ..] => said(
+                "`exclude` must be a list of path globs",
+                if rest.is_empty() {
+                    "expected a list of globs"
+                } else {
+                    "expected a glob"
+                },
+                Some(EXCLUDE_HELP),
+            ),
+            [Step::Key("ignore"), rest @ ..] => ignore_error(rest, value),
+            [Step::Key("variants"), rest @ ..] => variants_error(rest, value),
+            [Step::Key("rules"), rest @ ..] => rules_error(rest, value),
+            _ => (
+                format!("`{path}` is not valid here"),
+                "invalid value".to_owned(),
+                None,
+            ),
+        };
+        located(self.file, self.span(path), message, &label, help)
+    }
+
+    /// The version written, for a number as written (`1.10` is not `1.1`).
+    fn version(&self, version: &Version, at: &FieldPath) -> Option<(u32, u32)> {
+        let text = match version {
+            Version::Text(s) => s.clone(),
+            Version::Number(n) => at
+                .node(&self.doc.root, &self.doc.spans)
+                .map_or_else(|| n.to_string(), |n| self.file.slice(n.value).to_owned()),
+        };
+        parse_kubernetes_version(&text)
+    }
+
+    fn ignore_entry(
         &self,
-        span: crate::source::Span,
-        message: String,
-        label: &str,
-        help: Option<String>,
-    ) -> ConfigError {
-        ConfigError {
-            message,
-            source_code: NamedSource::new(self.file.name.clone(), self.file.text.clone()),
-            span: Some((span.start as usize, span.len() as usize).into()),
-            label: label.to_owned(),
-            help,
+        written: IgnoreFile,
+        at: &FieldPath,
+    ) -> Result<IgnoreEntry, ConfigError> {
+        let IgnoreFile {
+            path,
+            kind,
+            namespace,
+            name,
+            rules,
+            reason,
+        } = written;
+        let glob = |key: &'static str, written: Option<String>| {
+            written
+                .map(|g| glob_of(key, &g).ok_or_else(|| self.explain(&at.clone().key(key))))
+                .transpose()
+        };
+        let entry = IgnoreEntry {
+            path: glob("path", path)?,
+            kind: glob("kind", kind)?,
+            namespace: glob("namespace", namespace)?,
+            name: glob("name", name)?,
+            rules,
+            reason,
+            span: self.span(at),
+        };
+        for (j, rule) in entry.rules.iter().flatten().enumerate() {
+            if rules::find(rule).is_none() {
+                return Err(self.explain(&at.clone().key("rules").index(j)));
+            }
+        }
+        let selects = entry.path.is_some()
+            || entry.kind.is_some()
+            || entry.namespace.is_some()
+            || entry.name.is_some();
+        if selects {
+            Ok(entry)
+        } else {
+            Err(self.explain(at))
         }
     }
 
-    fn error(
-        &self,
-        doc: &crate::source::Document,
-        path: &FieldPath,
-        message: &str,
-        label: &str,
-        help: Option<String>,
-    ) -> ConfigError {
-        let span = key_span(&doc.root, &doc.spans, path, &self.file.text);
-        self.at(span, message.to_owned(), label, help)
+    fn variant_set(&self, files: Vec<String>, at: &FieldPath) -> Result<VariantSet, ConfigError> {
+        if files.len() < 2 {
+            return Err(self.explain(at));
+        }
+        let mut members = Vec::new();
+        for (j, file) in files.into_iter().enumerate() {
+            let glob = globset::Glob::new(&file)
+                .ok()
+                .filter(|_| !file.is_empty())
+                .ok_or_else(|| self.explain(&at.clone().index(j)))?;
+            members.push((file, glob.compile_matcher()));
+        }
+        Ok(VariantSet {
+            members,
+            span: self.span(at),
+        })
+    }
+}
+
+fn limits_error(rest: &[Step<'_>]) -> Said {
+    let keys = suggest::fields_of::<LimitsFile>();
+    let listed = format!("keys: {}", keys.join(", "));
+    match rest {
+        [] => said(
+            "`limits` must be a mapping",
+            "expected a mapping",
+            Some(&listed),
+        ),
+        [Step::Key(key), ..] if !keys.contains(key) => (
+            format!("unknown limit `{key}`"),
+            "unknown key".to_owned(),
+            suggest::hint(key, keys.iter().copied()).or(Some(listed)),
+        ),
+        [Step::Key(key), ..] => said(
+            format!(
+                "`{key}` must be a positive integer of at most {}",
+                ceiling(key)
+            ),
+            "expected a positive integer within the ceiling",
+            None,
+        ),
+        [Step::Index, ..] => said("`limits` must be a mapping", "expected a mapping", None),
+    }
+}
+
+fn ignore_error(rest: &[Step<'_>], value: Option<&Value>) -> Said {
+    let keys = suggest::fields_of::<IgnoreFile>();
+    match rest {
+        [] => said(
+            "`ignore` must be a list of entries",
+            "expected a list",
+            Some(IGNORE_HELP),
+        ),
+        [_] if value.is_some_and(Value::is_object) => said(
+            "an `ignore` entry needs `path`, `kind`, `namespace` or `name`",
+            "matches everything",
+            Some(IGNORE_HELP),
+        ),
+        [_] | [_, Step::Index, ..] => said(
+            "an `ignore` entry must be a mapping",
+            "expected a mapping",
+            Some(IGNORE_HELP),
+        ),
+        [_, Step::Key(key), ..] if !keys.contains(key) => (
+            format!("unknown key `{key}` in an `ignore` entry"),
+            "unknown key".to_owned(),
+            suggest::hint(key, keys.iter().copied())
+                .or_else(|| Some(format!("keys: {}", keys.join(", ")))),
+        ),
+        [_, Step::Key("rules")] => said(
+            "`rules` must be a list of rule names",
+            "expected a list",
+            None,
+        ),
+        [_, Step::Key("rules"), ..] => match value.and_then(Value::as_str) {
+            Some(name) => (
+                format!("unknown rule `{name}`"),
+                "unknown rule".to_owned(),
+                Some(unknown_rule_help(name)),
+            ),
+            None => said(
+                "`rules` must be a list of rule names",
+                "expected a rule name",
+                None,
+            ),
+        },
+        [_, Step::Key("reason"), ..] => {
+            said("`reason` must be a string", "expected a string", None)
+        }
+        [_, Step::Key(key), ..] => said(
+            format!("`{key}` must be a glob string"),
+            "expected a glob",
+            None,
+        ),
+    }
+}
+
+fn variants_error(rest: &[Step<'_>], value: Option<&Value>) -> Said {
+    match rest {
+        [] => said(
+            "`variants` must be a list of entries",
+            "expected a list",
+            Some(VARIANTS_HELP),
+        ),
+        [_] if value.is_some_and(Value::is_array) => said(
+            "a `variants` entry needs at least two files",
+            "fewer than two files",
+            Some(VARIANTS_HELP),
+        ),
+        [_] => said(
+            "a `variants` entry must be a list of files",
+            "expected a list",
+            Some(VARIANTS_HELP),
+        ),
+        [_, ..] => said(
+            "each file of a `variants` entry must be a path or glob string",
+            "expected a glob",
+            Some(VARIANTS_HELP),
+        ),
+    }
+}
+
+fn rules_error(rest: &[Step<'_>], value: Option<&Value>) -> Said {
+    let [Step::Key(rule), within @ ..] = rest else {
+        return said(
+            "`rules` must be a mapping of rule names to settings",
+            "expected a mapping",
+            None,
+        );
+    };
+    let Some(found) = rules::find(rule) else {
+        return (
+            format!("unknown rule `{rule}`"),
+            "unknown rule".to_owned(),
+            Some(unknown_rule_help(rule)),
+        );
+    };
+    let options = &found.meta().options;
+    match within {
+        [] => match value.and_then(Value::as_str) {
+            Some(level) => said(
+                format!("`{level}` is not a rule level"),
+                "unknown level",
+                Some(LEVELS),
+            ),
+            None => said(
+                format!("settings of `{rule}` must be a level or a mapping"),
+                "expected a level or a mapping",
+                Some(LEVELS),
+            ),
+        },
+        [Step::Key("severity"), ..] => said(
+            "`severity` must be a rule level",
+            "unknown level",
+            Some(LEVELS),
+        ),
+        [Step::Key(key), deeper @ ..] => match options.field(key) {
+            None => {
+                let known: Vec<&str> = std::iter::once("severity")
+                    .chain(options.fields.iter().map(|o| o.name))
+                    .collect();
+                (
+                    format!("rule `{rule}` has no option `{key}`"),
+                    "unknown option".to_owned(),
+                    suggest::hint(key, known.iter().copied())
+                        .or_else(|| Some(format!("`{rule}` accepts: {}", quoted(&known)))),
+                )
+            }
+            Some(option) => {
+                let mut expected = option.kind.expected().to_owned();
+                // A whole number past the type: say the bound.
+                if option.kind == OptionKind::Count && value.is_some_and(|v| v.as_u64().is_some()) {
+                    expected = format!("{expected} of at most {}", u32::MAX);
+                }
+                let label = if deeper.is_empty() {
+                    format!("expected {expected}")
+                } else {
+                    "expected a string".to_owned()
+                };
+                (
+                    format!("option `{key}` of `{rule}` must be {expected}"),
+                    label,
+                    Some(option.help.to_owned()),
+                )
+            }
+        },
+        [Step::Index, ..] => said(
+            format!("settings of `{rule}` must be a level or a mapping"),
+            "expected a level or a mapping",
+            Some(LEVELS),
+        ),
     }
 }
 
 fn key_span(root: &Value, spans: &SpanNode, path: &FieldPath, text: &str) -> crate::source::Span {
     resolve(root, spans, path, text).0
+}
+
+/// The JSON Schema (draft 2020-12) of `.kubeha.yaml` (`kubeha config-schema`): the keys of
+/// the structs above and each rule's documented options.
+pub fn schema() -> Value {
+    use serde_json::json;
+    let levels = json!({ "enum": ["off", "on", "error", "warning", "info", false, true] });
+    let rules: serde_json::Map<String, Value> = rules::RULES
+        .iter()
+        .map(|r| {
+            let m = r.meta();
+            let mut props = serde_json::Map::new();
+            props.insert("severity".to_owned(), levels.clone());
+            for o in m.options.fields {
+                let t = match o.kind {
+                    OptionKind::Count => json!({ "type": "integer", "minimum": 0, "maximum": u32::MAX, "description": o.help }),
+                    OptionKind::Strings => json!({ "type": "array", "items": { "type": "string" }, "description": o.help }),
+                };
+                props.insert(o.name.to_owned(), t);
+            }
+            let setting = json!({
+                "description": m.summary,
+                "oneOf": [levels, { "type": "object", "properties": props, "additionalProperties": false }],
+            });
+            (m.name.to_owned(), setting)
+        })
+        .collect();
+    let names: Vec<&str> = rules::names().collect();
+    let glob = json!({ "type": "string" });
+    let limits: serde_json::Map<String, Value> = suggest::fields_of::<LimitsFile>()
+        .iter()
+        .map(|&k| {
+            (
+                k.to_owned(),
+                json!({ "type": "integer", "minimum": 1, "maximum": ceiling(k) }),
+            )
+        })
+        .collect();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "kubeha configuration (.kubeha.yaml)",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "default-namespace": { "type": "string", "minLength": 1 },
+            "kubernetes-version": { "type": "string", "pattern": "^v?[0-9]+\\.[0-9]+$" },
+            "limits": { "type": "object", "properties": limits, "additionalProperties": false },
+            "exclude": { "description": "globs relative to this file's directory", "oneOf": [glob, { "type": "array", "items": glob }] },
+            "ignore": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "anyOf": [
+                        { "required": ["path"] }, { "required": ["kind"] },
+                        { "required": ["namespace"] }, { "required": ["name"] },
+                    ],
+                    "properties": {
+                        "path": glob, "kind": glob, "namespace": glob, "name": glob,
+                        "rules": { "type": "array", "items": { "enum": names } },
+                        "reason": { "type": "string" },
+                    },
+                },
+            },
+            "variants": {
+                "description": "lists of files (globs) that are alternatives, never applied together",
+                "type": "array",
+                "items": { "type": "array", "minItems": 2, "items": { "type": "string", "minLength": 1 } },
+            },
+            "rules": { "type": "object", "properties": rules, "additionalProperties": false },
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schema and the help texts list the keys the structs accept, and every limit key
+    /// reaches its field of [`Limits`].
+    #[test]
+    fn schema_and_limits_follow_the_structs() {
+        let schema = schema();
+        let keys = |v: &Value| -> Vec<String> {
+            v.as_object()
+                .map_or_else(Vec::new, |m| m.keys().cloned().collect())
+        };
+        let props = &schema["properties"];
+        let mut top = keys(props);
+        let mut fields: Vec<String> = suggest::fields_of::<ConfigFile>()
+            .iter()
+            .map(|&k| k.to_owned())
+            .collect();
+        top.sort();
+        fields.sort();
+        assert_eq!(top, fields);
+        let ignore: Vec<&str> = suggest::fields_of::<IgnoreFile>().to_vec();
+        assert_eq!(keys(&props["ignore"]["items"]["properties"]), ignore);
+        let limits = suggest::fields_of::<LimitsFile>();
+        assert_eq!(keys(&props["limits"]["properties"]), limits);
+        for key in limits {
+            let written: LimitsFile =
+                serde_json::from_value(serde_json::json!({ *key: 7 })).unwrap();
+            assert_ne!(written.apply(), Ok(Limits::default()), "{key}");
+        }
+    }
 }

@@ -27,7 +27,8 @@ fn main() -> ExitCode {
         Command::Explain { rule } => explain(&rule),
         Command::Lsp => in_pool(0, kubeha::lsp::run_stdio).map(|()| ExitCode::SUCCESS),
         Command::ConfigSchema => {
-            let text = serde_json::to_string_pretty(&config_schema()).map_err(io::Error::other);
+            let text =
+                serde_json::to_string_pretty(&kubeha::config::schema()).map_err(io::Error::other);
             text.and_then(|t| writeln!(io::stdout(), "{t}"))
                 .map(|()| ExitCode::SUCCESS)
         }
@@ -639,7 +640,7 @@ fn list_rules(format: ListFormat) -> io::Result<()> {
                         "severity": m.severity.as_str(),
                         "enabled": m.enabled,
                         "summary": m.summary,
-                        "options": m.options.iter().map(|o| o.name).collect::<Vec<_>>(),
+                        "options": m.options.fields.iter().map(|o| o.name).collect::<Vec<_>>(),
                     })
                 })
                 .collect();
@@ -669,74 +670,6 @@ fn list_rules(format: ListFormat) -> io::Result<()> {
         }
     }
     out.flush()
-}
-
-/// The JSON Schema (draft 2020-12) of `.kubeha.yaml`, from the rule registry.
-fn config_schema() -> serde_json::Value {
-    use kubeha::rules::OptionDefault;
-    use serde_json::json;
-    let levels = json!({ "enum": ["off", "on", "error", "warning", "info", false, true] });
-    let rules: serde_json::Map<String, serde_json::Value> = RULES
-        .iter()
-        .map(|r| {
-            let m = r.meta();
-            let mut props = serde_json::Map::new();
-            props.insert("severity".to_owned(), levels.clone());
-            for o in m.options {
-                let t = match o.default {
-                    OptionDefault::Int(_) => json!({ "type": "integer", "minimum": 0, "description": o.help }),
-                    OptionDefault::Strings(_) => json!({ "type": "array", "items": { "type": "string" }, "description": o.help }),
-                };
-                props.insert(o.name.to_owned(), t);
-            }
-            let setting = json!({
-                "description": m.summary,
-                "oneOf": [levels, { "type": "object", "properties": props, "additionalProperties": false }],
-            });
-            (m.name.to_owned(), setting)
-        })
-        .collect();
-    let names: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
-    let glob = json!({ "type": "string" });
-    let limits: serde_json::Map<String, serde_json::Value> = [
-        "max-file-bytes",
-        "max-depth",
-        "max-alias-nodes",
-        "max-documents",
-        "max-scalar-bytes",
-    ]
-    .iter()
-    .map(|k| ((*k).to_owned(), json!({ "type": "integer", "minimum": 1 })))
-    .collect();
-    json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "kubeha configuration (.kubeha.yaml)",
-        "type": "object",
-        "additionalProperties": false,
-        "properties": {
-            "default-namespace": { "type": "string", "minLength": 1 },
-            "kubernetes-version": { "type": "string", "pattern": "^v?[0-9]+\\.[0-9]+$" },
-            "limits": { "type": "object", "properties": limits, "additionalProperties": false },
-            "exclude": { "description": "globs relative to this file's directory", "oneOf": [glob, { "type": "array", "items": glob }] },
-            "ignore": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "anyOf": [
-                        { "required": ["path"] }, { "required": ["kind"] },
-                        { "required": ["namespace"] }, { "required": ["name"] },
-                    ],
-                    "properties": {
-                        "path": glob, "kind": glob, "namespace": glob, "name": glob,
-                        "rules": { "type": "array", "items": { "enum": names } },
-                        "reason": { "type": "string" },
-                    },
-                },
-            },
-            "rules": { "type": "object", "properties": rules, "additionalProperties": false },
-        },
-    })
 }
 
 fn explain(rule: &str) -> io::Result<ExitCode> {

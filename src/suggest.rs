@@ -32,6 +32,44 @@ pub fn hint<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> O
     did_you_mean(input, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
+/// The keys a `#[derive(Deserialize)]` struct accepts, as serde names them (renamed and all):
+/// the candidates of a did-you-mean, read from the type so that they cannot drift from it.
+/// Empty for a type that is not a struct.
+pub fn fields_of<T: serde::de::DeserializeOwned>() -> &'static [&'static str] {
+    let mut fields: &'static [&'static str] = &[];
+    // The deserializer only records the field list and stops: the error is expected.
+    let _ = T::deserialize(FieldsOf(&mut fields));
+    fields
+}
+
+/// A deserializer that answers every request with an error, after noting the fields a struct
+/// asks for.
+struct FieldsOf<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> serde::Deserializer<'de> for FieldsOf<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("not a struct"))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(serde::de::Error::custom("fields noted"))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

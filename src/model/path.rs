@@ -80,6 +80,22 @@ impl FieldPath {
     }
 }
 
+/// Where a `serde_path_to_error` decode failed, as a field path (a key, an index; an enum
+/// variant or a non-string key adds nothing).
+impl From<&serde_path_to_error::Path> for FieldPath {
+    fn from(path: &serde_path_to_error::Path) -> Self {
+        Self(
+            path.iter()
+                .filter_map(|seg| match seg {
+                    serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
+                    serde_path_to_error::Segment::Map { key } => Some(Seg::from(key.clone())),
+                    _ => None,
+                })
+                .collect(),
+        )
+    }
+}
+
 impl fmt::Display for FieldPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, seg) in self.0.iter().enumerate() {

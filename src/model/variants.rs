@@ -27,8 +27,8 @@ use super::Object;
 use super::scope::is_cluster_scoped;
 use crate::source::FileId;
 
-/// One config `variants:` entry, e.g. `[install.yaml, ha-install.yaml]`: one glob per variant.
-/// Files named by different globs of one entry are variants of each other.
+/// One `variants:` entry of the config, e.g. `[install.yaml, ha-install.yaml]`: one glob per
+/// variant. Files named by different globs of one entry are variants of each other.
 #[derive(Clone, Debug)]
 pub struct VariantSet {
     /// Each variant's glob, as written and compiled.

@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "an unquoted scalar (yes, on, 0644, 1.10) is read as a bool or number in a string field",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/ambiguous-scalar.md"),
 };
 

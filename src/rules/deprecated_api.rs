@@ -15,7 +15,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "an apiVersion is removed or deprecated at the target Kubernetes version",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/deprecated-api.md"),
 };
 

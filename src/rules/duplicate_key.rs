@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "a mapping repeats a key",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/duplicate-key.md"),
 };
 

@@ -25,7 +25,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "two different definitions of one object are applied together: the later replaces the earlier",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/duplicate-object.md"),
 };
 

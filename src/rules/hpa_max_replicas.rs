@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "an HPA's maxReplicas is not greater than its minReplicas: it can never scale",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/hpa-max-replicas.md"),
 };
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink, plural};
+use super::{Context, Group, OptionKind, OptionMeta, Rule, RuleMeta, RuleOptions, Sink, plural};
 use crate::finding::Severity;
 use crate::model::{Object, Workload};
 
@@ -14,13 +14,30 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "an HPA or ScaledObject lets the workload scale below `min-replicas`",
-    options: &[OptionMeta {
-        name: "min-replicas",
-        help: "the fewest replicas an autoscaler may scale to",
-        default: OptionDefault::Int(2),
-    }],
+    options: super::OptionsType::of::<Options>(),
     doc: include_str!("../../rules/hpa-min-replicas.md"),
 };
+
+/// `rules: { hpa-min-replicas: { min-replicas: 3 } }`
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Options {
+    pub min_replicas: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { min_replicas: 2 }
+    }
+}
+
+impl RuleOptions for Options {
+    const FIELDS: &'static [OptionMeta] = &[OptionMeta {
+        name: "min-replicas",
+        help: "the fewest replicas an autoscaler may scale to",
+        kind: OptionKind::Count,
+    }];
+}
 
 impl Rule for HpaMinReplicas {
     fn meta(&self) -> &'static RuleMeta {
@@ -28,7 +45,7 @@ impl Rule for HpaMinReplicas {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let min = cx.int_option("min-replicas");
+        let min = i64::from(cx.options::<Options>().min_replicas);
         // Each autoscaler's target workload, for the fix (one pass, not one per autoscaler).
         let targets: HashMap<*const Object, &Workload<'_>> = cx
             .index

@@ -18,7 +18,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "an HPA's cpu/memory Utilization target has containers that do not request that resource",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/hpa-missing-resource-request.md"),
 };
 

@@ -16,7 +16,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "an autoscaler of a served workload scales down with no stabilization window and no rate limit: one low sample drops it to its minimum",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/hpa-scale-down-unbounded.md"),
 };
 

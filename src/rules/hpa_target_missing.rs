@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "an autoscaler's scaleTargetRef matches no loaded object",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/hpa-target-missing.md"),
 };
 

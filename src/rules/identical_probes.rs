@@ -15,7 +15,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "liveness and readiness probes share a check that can fail for more than a dead process, and liveness fails no later",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/identical-probes.md"),
 };
 

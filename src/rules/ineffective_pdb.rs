@@ -15,7 +15,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a PodDisruptionBudget allows every pod to be evicted at once",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/ineffective-pdb.md"),
 };
 

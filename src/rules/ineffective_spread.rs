@@ -14,7 +14,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "an anti-affinity term or topology spread constraint cannot spread the pods",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/ineffective-spread.md"),
 };
 

@@ -14,7 +14,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "an Ingress backend names a Service, or a Service port, that is not there",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/ingress-backend-missing.md"),
 };
 

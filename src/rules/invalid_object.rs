@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "a document is not a mapping, lacks apiVersion or kind, or does not fit its kind's schema",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/invalid-object.md"),
 };
 

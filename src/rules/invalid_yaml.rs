@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "the document is not valid YAML or breaks a size, depth or alias limit",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/invalid-yaml.md"),
 };
 

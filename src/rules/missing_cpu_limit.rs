@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     enabled: false,
     summary: "a container lacks a cpu limit (contested advice, so off by default)",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/missing-cpu-limit.md"),
 };
 

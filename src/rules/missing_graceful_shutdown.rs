@@ -19,7 +19,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a served container has no preStop delay, its preStop sleep outlasts the grace period, or a served pod's grace period is under 2s",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/missing-graceful-shutdown.md"),
 };
 

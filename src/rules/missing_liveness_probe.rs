@@ -14,7 +14,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     enabled: true,
     summary: "a container that receives traffic (a Service targets it or it declares a port) has no livenessProbe",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/missing-liveness-probe.md"),
 };
 

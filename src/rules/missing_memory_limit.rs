@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     enabled: true,
     summary: "a container lacks a memory limit",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/missing-memory-limit.md"),
 };
 

@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a workload with 2+ effective replicas has no PodDisruptionBudget selecting its pods",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/missing-pdb.md"),
 };
 

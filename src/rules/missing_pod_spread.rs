@@ -1,6 +1,6 @@
 //! `missing-pod-spread`: replicas that nothing spreads across nodes or zones.
 
-use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink, plural};
+use super::{Context, Group, OptionKind, OptionMeta, Rule, RuleMeta, RuleOptions, Sink, plural};
 use crate::finding::Severity;
 
 pub(super) struct MissingPodSpread;
@@ -17,13 +17,35 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a workload with 2+ replicas has neither pod anti-affinity nor topology spread over its own pods",
-    options: &[OptionMeta {
-        name: "topology-keys",
-        help: "topology keys that count as spreading (replaces the default list)",
-        default: OptionDefault::Strings(DEFAULT_TOPOLOGY_KEYS),
-    }],
+    options: super::OptionsType::of::<Options>(),
     doc: include_str!("../../rules/missing-pod-spread.md"),
 };
+
+/// `rules: { missing-pod-spread: { topology-keys: [kubernetes.io/hostname] } }`
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Options {
+    pub topology_keys: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            topology_keys: DEFAULT_TOPOLOGY_KEYS
+                .iter()
+                .map(|&k| k.to_owned())
+                .collect(),
+        }
+    }
+}
+
+impl RuleOptions for Options {
+    const FIELDS: &'static [OptionMeta] = &[OptionMeta {
+        name: "topology-keys",
+        help: "topology keys that count as spreading (replaces the default list)",
+        kind: OptionKind::Strings,
+    }];
+}
 
 impl Rule for MissingPodSpread {
     fn meta(&self) -> &'static RuleMeta {
@@ -31,7 +53,8 @@ impl Rule for MissingPodSpread {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let keys = cx.strings_option("topology-keys");
+        let options = cx.options::<Options>();
+        let keys = options.topology_keys.as_slice();
         for w in cx.index.workloads.iter().filter(|w| w.is_scalable()) {
             let count = cx.index.effective_replicas(w).count;
             if count < 2 || w.spreads_own_pods(keys) {

@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     enabled: false,
     summary: "a long-running workload sets no priorityClassName",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/missing-priority-class.md"),
 };
 

@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a container that receives traffic (a Service targets it or it declares a port) has no readinessProbe",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/missing-readiness-probe.md"),
 };
 

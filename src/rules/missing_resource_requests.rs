@@ -11,7 +11,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a container of a long-running workload lacks a cpu or memory request",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/missing-resource-requests.md"),
 };
 

@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     enabled: false,
     summary: "3+ effective replicas with no spreading on topology.kubernetes.io/zone",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/missing-zone-spread.md"),
 };
 

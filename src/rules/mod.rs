@@ -30,6 +30,7 @@ mod missing_resource_requests;
 mod missing_zone_spread;
 mod mutable_image_tag;
 mod naked_pod;
+mod options;
 mod pdb_blocks_eviction;
 mod pdb_matches_nothing;
 mod pdb_overlap;
@@ -48,15 +49,19 @@ mod unknown_field;
 mod unsafe_rollout_strategy;
 mod unused_suppression;
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
-use crate::config::RuleSettings;
 use crate::finding::{Finding, ObjectRef, Related, Severity};
 use crate::index::Index;
 use crate::load::LoadProblems;
 use crate::model::{FieldPath, Object, resolve};
 use crate::source::{FileId, SourceFile, Span};
+
+pub use options::{
+    AnyOptions, NoOptions, OptionKind, OptionMeta, OptionsType, RuleOptions, RuleSettings,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Group {
@@ -93,20 +98,6 @@ impl fmt::Display for Group {
     }
 }
 
-/// A rule option's type and default.
-#[derive(Clone, Copy, Debug)]
-pub enum OptionDefault {
-    Int(i64),
-    Strings(&'static [&'static str]),
-}
-
-#[derive(Clone, Copy, Debug)]
-pub struct OptionMeta {
-    pub name: &'static str,
-    pub help: &'static str,
-    pub default: OptionDefault,
-}
-
 /// What `kubeha rules` lists and `kubeha explain` prints.
 #[derive(Debug)]
 pub struct RuleMeta {
@@ -115,7 +106,8 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub enabled: bool,
     pub summary: &'static str,
-    pub options: &'static [OptionMeta],
+    /// Its options' type ([`OptionsType::NONE`] for most rules).
+    pub options: OptionsType,
     /// `rules/<name>.md`, embedded: the title, then the sections (see [`RuleMeta::document`]).
     pub doc: &'static str,
 }
@@ -216,12 +208,16 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    pub fn int_option(&self, name: &str) -> i64 {
-        self.settings.int(name)
-    }
-
-    pub fn strings_option(&self, name: &str) -> &[String] {
-        self.settings.strings(name)
+    /// This rule's options, as the config decoded them. `T` is the type the rule's metadata
+    /// names ([`OptionsType::of`]); asking for another is a programming error, which debug
+    /// builds (every test) catch and a release build answers with the defaults.
+    pub fn options<T: RuleOptions>(&self) -> Cow<'_, T> {
+        let found = (*self.settings.options).downcast_ref::<T>();
+        debug_assert!(
+            found.is_some(),
+            "a rule asked for options of another type than its metadata names"
+        );
+        found.map_or_else(|| Cow::Owned(T::default()), Cow::Borrowed)
     }
 }
 

@@ -1,6 +1,6 @@
 //! `mutable-image-tag`: an image without a pinned tag or digest.
 
-use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink};
+use super::{Context, Group, OptionKind, OptionMeta, Rule, RuleMeta, RuleOptions, Sink};
 use crate::finding::Severity;
 use crate::model::image_tag;
 
@@ -12,13 +12,35 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "an image has no tag, the tag `latest`, or a floating tag such as `main` or `alpine` (digests always pass)",
-    options: &[OptionMeta {
-        name: "floating-tags",
-        help: "tags that move like a branch (compared case-insensitively; replaces the default list)",
-        default: OptionDefault::Strings(DEFAULT_FLOATING_TAGS),
-    }],
+    options: super::OptionsType::of::<Options>(),
     doc: include_str!("../../rules/mutable-image-tag.md"),
 };
+
+/// `rules: { mutable-image-tag: { floating-tags: [main, canary] } }`
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Options {
+    pub floating_tags: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            floating_tags: DEFAULT_FLOATING_TAGS
+                .iter()
+                .map(|&t| t.to_owned())
+                .collect(),
+        }
+    }
+}
+
+impl RuleOptions for Options {
+    const FIELDS: &'static [OptionMeta] = &[OptionMeta {
+        name: "floating-tags",
+        help: "tags that move like a branch (compared case-insensitively; replaces the default list)",
+        kind: OptionKind::Strings,
+    }];
+}
 
 /// Tags that name a branch or a moving release channel, and bare distribution tags that
 /// follow the distribution's newest release.
@@ -49,7 +71,8 @@ impl Rule for MutableImageTag {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let floating = cx.strings_option("floating-tags");
+        let options = cx.options::<Options>();
+        let floating = &options.floating_tags;
         for w in &cx.index.workloads {
             let spec = w.pod_spec;
             let lists = [

@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a Pod with no ownerReferences: nothing recreates it when its node fails",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/naked-pod.md"),
 };
 

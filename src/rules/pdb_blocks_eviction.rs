@@ -16,7 +16,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "a PodDisruptionBudget allows zero disruptions: node drains and upgrades hang",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/pdb-blocks-eviction.md"),
 };
 

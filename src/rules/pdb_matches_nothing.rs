@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a PodDisruptionBudget's selector is null or matches no pod template",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/pdb-matches-nothing.md"),
 };
 

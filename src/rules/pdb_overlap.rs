@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "a workload's pods are matched by more than one PodDisruptionBudget",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/pdb-overlap.md"),
 };
 

@@ -14,7 +14,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     enabled: false,
     summary: "a PodDisruptionBudget does not set unhealthyPodEvictionPolicy: AlwaysAllow",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/pdb-unhealthy-eviction-policy.md"),
 };
 

@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a long-running workload sets nodeName or requires one kubernetes.io/hostname",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/pinned-to-single-node.md"),
 };
 

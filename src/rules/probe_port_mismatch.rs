@@ -14,7 +14,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "a probe names a port (`port: http`) its container does not declare",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/probe-port-mismatch.md"),
 };
 

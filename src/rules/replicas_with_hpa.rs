@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a workload sets spec.replicas while an autoscaler targets it",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/replicas-with-hpa.md"),
 };
 

@@ -15,7 +15,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "required anti-affinity on its own pods with maxUnavailable 0: rollouts need a spare node per surge pod",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/rollout-needs-spare-node.md"),
 };
 

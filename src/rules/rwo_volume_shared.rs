@@ -12,7 +12,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a Deployment with 2+ replicas or a rolling update mounts a ReadWriteOnce claim",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/rwo-volume-shared.md"),
 };
 

@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "a workload's spec.selector does not match its own pod template labels",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/selector-template-mismatch.md"),
 };
 

@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a Service's selector matches no pod template in its namespace",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/service-selects-nothing.md"),
 };
 

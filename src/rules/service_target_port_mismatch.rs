@@ -16,7 +16,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     enabled: true,
     summary: "a Service targetPort names or numbers a port the selected pods do not declare",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/service-target-port-mismatch.md"),
 };
 

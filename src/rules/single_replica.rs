@@ -1,6 +1,6 @@
 //! `single-replica`: a scalable workload whose effective replicas are below the minimum.
 
-use super::{Context, Group, OptionDefault, OptionMeta, Rule, RuleMeta, Sink, plural};
+use super::{Context, Group, OptionKind, OptionMeta, Rule, RuleMeta, RuleOptions, Sink, plural};
 use crate::finding::Severity;
 use crate::model::{WorkloadKind, container_datastore};
 use crate::path;
@@ -13,13 +13,30 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a scalable workload runs fewer replicas than `min-replicas` (autoscaler aware)",
-    options: &[OptionMeta {
-        name: "min-replicas",
-        help: "the fewest replicas a workload may run",
-        default: OptionDefault::Int(2),
-    }],
+    options: super::OptionsType::of::<Options>(),
     doc: include_str!("../../rules/single-replica.md"),
 };
+
+/// `rules: { single-replica: { min-replicas: 3 } }`
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub(super) struct Options {
+    pub min_replicas: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { min_replicas: 2 }
+    }
+}
+
+impl RuleOptions for Options {
+    const FIELDS: &'static [OptionMeta] = &[OptionMeta {
+        name: "min-replicas",
+        help: "the fewest replicas a workload may run",
+        kind: OptionKind::Count,
+    }];
+}
 
 impl Rule for SingleReplica {
     fn meta(&self) -> &'static RuleMeta {
@@ -27,7 +44,7 @@ impl Rule for SingleReplica {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        let min = cx.int_option("min-replicas");
+        let min = i64::from(cx.options::<Options>().min_replicas);
         for w in cx.index.workloads.iter().filter(|w| w.is_scalable()) {
             // An autoscaler's floor is `hpa-min-replicas`'s finding, on the autoscaler: one
             // cause, one finding.

@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a StatefulSet's serviceName names no headless Service selecting its pods",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/statefulset-service-missing.md"),
 };
 

@@ -15,7 +15,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a known kind carries a field its schema does not have (typo such as `readinesProbe`)",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/unknown-field.md"),
 };
 

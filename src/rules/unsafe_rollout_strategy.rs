@@ -20,7 +20,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     enabled: true,
     summary: "a Deployment or DeploymentConfig uses Recreate or a maxUnavailable that takes every replica down; a StatefulSet/DaemonSet uses OnDelete",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/unsafe-rollout-strategy.md"),
 };
 

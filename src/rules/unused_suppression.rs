@@ -14,7 +14,7 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Info,
     enabled: true,
     summary: "a suppression (annotation, comment or config entry) matched no finding",
-    options: &[],
+    options: super::OptionsType::NONE,
     doc: include_str!("../../rules/unused-suppression.md"),
 };
 

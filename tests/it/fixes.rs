@@ -63,8 +63,7 @@ fn fail_fixtures_of_fixable_rules_are_fixed_and_snapshotted() {
     }
     files.sort();
     for (rule, path) in files {
-        let mut config = Config::default();
-        config.select(std::slice::from_ref(&rule)).unwrap();
+        let config = crate::fixtures::fixture_config(&rule, &path);
         let rel = relative(&path);
         let fixed = fix(
             &[Input::Path(rel.clone().into())],

@@ -32,6 +32,36 @@ fn expected(text: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// The marker of a fixture's own config: a comment block at the top of the file, the
+/// `.kubeha.yaml` text after each line's `# ` (as oxc and ruff tests carry rule options).
+///
+/// ```yaml
+/// # kubeha-test-config:
+/// #   rules:
+/// #     single-replica: { min-replicas: 3 }
+/// ```
+const TEST_CONFIG: &str = "# kubeha-test-config:";
+
+/// The fixture's config (its `# kubeha-test-config:` block over the defaults), with only
+/// `rule` selected.
+pub fn fixture_config(rule: &str, path: &Path) -> Config {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines().skip_while(|l| l.trim() != TEST_CONFIG);
+    let mut config = if lines.next().is_some() {
+        let block: String = lines
+            .map_while(|l| l.strip_prefix('#'))
+            .take_while(|l| l.starts_with("  "))
+            .map(|l| format!("{}\n", l.strip_prefix(' ').unwrap_or(l)))
+            .collect();
+        let name = format!("{} ({TEST_CONFIG})", relative(path));
+        Config::parse(&name, &block).unwrap_or_else(|e| panic!("{name}: {e:?}"))
+    } else {
+        Config::default()
+    };
+    config.select(&[rule.to_owned()]).unwrap();
+    config
+}
+
 fn fixture_files() -> Vec<(String, std::path::PathBuf)> {
     let root = crate::repo().join("fixtures");
     let mut files = Vec::new();
@@ -73,8 +103,7 @@ fn fixtures_produce_exactly_the_marked_findings() {
     assert!(files.len() > 20, "fixtures are missing");
     let mut failures = String::new();
     for (rule, path) in &files {
-        let mut config = Config::default();
-        config.select(std::slice::from_ref(rule)).unwrap();
+        let config = fixture_config(rule, path);
         let report = lint(&[Input::Path(path.clone())], &config);
         let text = std::fs::read_to_string(path).unwrap();
         let want = expected(&text);
@@ -124,8 +153,7 @@ fn fixture_snapshots() {
         if stem.starts_with("pass") {
             continue;
         }
-        let mut config = Config::default();
-        config.select(std::slice::from_ref(&rule)).unwrap();
+        let config = fixture_config(&rule, &path);
         // Relative path so snapshots do not depend on the checkout location.
         let rel = relative(&path);
         let report = lint(&[Input::Path(rel.clone().into())], &config);

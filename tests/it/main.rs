@@ -13,6 +13,7 @@
 )]
 
 mod cli;
+mod config;
 mod corpus;
 mod editor;
 mod fixes;

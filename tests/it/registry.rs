@@ -33,7 +33,7 @@ fn every_rule_has_code_doc_and_fixtures() {
         for h in HEADINGS {
             assert!(m.doc.contains(h), "{}: doc lacks `{h}`", m.name);
         }
-        for o in m.options {
+        for o in m.options.fields {
             assert!(
                 m.doc.contains(o.name),
                 "{}: doc does not document option `{}`",
@@ -170,4 +170,30 @@ fn readme_peer_annotation_table_is_in_sync() {
         readme.contains(&table),
         "README.md peer-annotation table is out of date; its rows should be:\n\n{table}"
     );
+}
+
+#[test]
+fn documented_options_are_the_fields_of_each_rules_options_type() {
+    for rule in RULES {
+        let m = rule.meta();
+        let documented: Vec<&str> = m.options.fields.iter().map(|o| o.name).collect();
+        let decoded: Vec<&str> = (m.options.serde_fields)().to_vec();
+        assert_eq!(documented, decoded, "{}: options metadata vs type", m.name);
+    }
+}
+
+/// Every option-bearing rule has a fixture that sets an option (`# kubeha-test-config:`).
+#[test]
+fn every_rule_with_options_has_a_fixture_that_sets_them() {
+    for rule in RULES {
+        let m = rule.meta();
+        let dir = crate::repo().join("fixtures").join(m.name);
+        for o in m.options.fields {
+            let set = std::fs::read_dir(&dir).unwrap().any(|e| {
+                let text = std::fs::read_to_string(e.unwrap().path()).unwrap_or_default();
+                text.starts_with("# kubeha-test-config:") && text.contains(o.name)
+            });
+            assert!(set, "{}: no fixture sets option `{}`", m.name, o.name);
+        }
+    }
 }
