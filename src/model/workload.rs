@@ -171,7 +171,13 @@ impl<'a> Workload<'a> {
                 w.template_meta_path = &["metadata"];
             }
             Typed::Duck(d) => return Self::duck(w, d),
-            Typed::Service(_) | Typed::PodDisruptionBudget(_) | Typed::Generic => return None,
+            Typed::Service(_)
+            | Typed::PodDisruptionBudget(_)
+            | Typed::HorizontalPodAutoscalerV1(_)
+            | Typed::HorizontalPodAutoscaler(_)
+            | Typed::Ingress(_)
+            | Typed::PersistentVolumeClaim(_)
+            | Typed::Generic => return None,
         }
         Some(w)
     }
