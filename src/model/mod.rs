@@ -27,7 +27,7 @@ pub use image::{container_datastore, datastore, image_name, image_tag};
 pub use lifecycle::{has_pre_stop, pre_stop_sleep, termination_grace_seconds};
 pub use operated::{OperatedPods, OperatorKind, is_unknown_custom_resource};
 pub use path::{FieldPath, Seg, resolve};
-pub use pdb::{PDB_V1BETA1_LABEL, Pdb, PdbApi};
+pub use pdb::{PDB_V1BETA1_LABEL, Pdb, PdbApi, budget_is_every_pod, budget_is_zero, budget_pods};
 pub use resources::{container_requests, limit_range_defaults_request, pod_level_requests};
 pub use rollout::{
     Fenceposts, deployment_fenceposts, deployment_strategy, parse_percent,
