@@ -141,10 +141,17 @@ fn no_rule_imports_a_sibling_rule() {
     for module in &modules {
         let text = std::fs::read_to_string(dir.join(format!("{module}.rs"))).unwrap();
         for other in modules.iter().filter(|m| *m != module) {
-            for pattern in [format!("super::{other}::"), format!("rules::{other}::")] {
-                if text.contains(&pattern) {
-                    offenders.push(format!("{module}.rs uses {pattern}"));
-                }
+            // `super::x::f`, `rules::x::f`, `use super::{x::f, ..}`, `use super::x;`.
+            let path = format!("{other}::");
+            let in_path = text.match_indices(&path).any(|(i, _)| {
+                !text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            let whole = [format!("super::{other};"), format!("rules::{other};")];
+            if in_path || whole.iter().any(|p| text.contains(p.as_str())) {
+                offenders.push(format!("{module}.rs uses rule module {other}"));
             }
         }
     }
