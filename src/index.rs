@@ -11,7 +11,8 @@ use std::sync::OnceLock;
 
 use crate::model::{
     CONTROLLER_LABELS, FieldPath, Object, ObjectId, ObjectList as _, OperatedPods, Pdb, Selector,
-    Variants, Workload, api_group, is_unknown_custom_resource, service_pod_selector,
+    Typed, Variants, Workload, api_group, is_decoded_hpa_version, is_read_write_once,
+    is_unknown_custom_resource, service_pod_selector,
 };
 
 /// Who sets a workload's replica count.
@@ -380,20 +381,7 @@ impl<'a> Index<'a> {
             };
             let claim = self
                 .find(w.object, "PersistentVolumeClaim", &pvc.claim_name)
-                .find(|c| {
-                    let modes: Vec<&str> = c
-                        .raw
-                        .pointer("/spec/accessModes")
-                        .and_then(|m| m.as_array())
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|m| m.as_str())
-                        .collect();
-                    !modes.is_empty()
-                        && modes
-                            .iter()
-                            .all(|m| matches!(*m, "ReadWriteOnce" | "ReadWriteOncePod"))
-                });
+                .find(|c| is_read_write_once(c));
             if let Some(claim) = claim {
                 let path = w
                     .pod_spec_path()
@@ -550,7 +538,53 @@ pub struct BrokenObject {
 }
 
 fn autoscaler(o: &Object) -> Option<Autoscaler<'_>> {
-    let is_hpa = o.kind == "HorizontalPodAutoscaler" && o.group() == "autoscaling";
+    match &o.typed {
+        Typed::HorizontalPodAutoscaler(h) => {
+            let (spec, t) = (&h.spec, &h.spec.scale_target_ref);
+            let target = (t.kind.as_str(), t.name.as_str(), t.api_version.as_deref());
+            typed_hpa(o, target, spec.min_replicas, spec.max_replicas)
+        }
+        Typed::HorizontalPodAutoscalerV1(h) => {
+            let (spec, t) = (&h.spec, &h.spec.scale_target_ref);
+            let target = (t.kind.as_str(), t.name.as_str(), t.api_version.as_deref());
+            typed_hpa(o, target, spec.min_replicas, spec.max_replicas)
+        }
+        _ => raw_autoscaler(o),
+    }
+}
+
+/// An HPA's target `(kind, name, apiVersion)` and bounds, read from its typed object.
+fn typed_hpa<'a>(
+    o: &'a Object,
+    (kind, name, api_version): (&'a str, &'a str, Option<&'a str>),
+    min: Option<i32>,
+    max: i32,
+) -> Option<Autoscaler<'a>> {
+    // k8s-openapi reads a missing `spec`, `kind` or `name` as empty: no target.
+    if kind.is_empty() || name.is_empty() {
+        return None;
+    }
+    Some(Autoscaler {
+        object: o,
+        min_replicas: min.unwrap_or(1),
+        min_field: "minReplicas",
+        min_explicit: min.is_some(),
+        max_replicas: max,
+        max_field: "maxReplicas",
+        target_kind: kind,
+        target_name: name,
+        target_group: api_version.map(api_group),
+    })
+}
+
+/// A KEDA ScaledObject (a custom resource: no typed form), or an HPA of a removed
+/// `apiVersion` (`autoscaling/v2beta1`, `v2beta2`), which k8s-openapi no longer decodes: read
+/// from the raw value. An HPA of `autoscaling/v1` or `v2` that failed to decode is
+/// `invalid-object`'s, and drives nothing.
+fn raw_autoscaler(o: &Object) -> Option<Autoscaler<'_>> {
+    let is_hpa = o.kind == "HorizontalPodAutoscaler"
+        && o.group() == "autoscaling"
+        && !is_decoded_hpa_version(&o.api_version);
     let is_keda = o.kind == "ScaledObject" && o.group() == "keda.sh";
     if !is_hpa && !is_keda {
         return None;

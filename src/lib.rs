@@ -18,6 +18,7 @@ pub(crate) mod index;
 pub mod load;
 pub mod lsp;
 pub mod model;
+pub mod problems;
 pub mod render;
 pub mod report;
 pub mod rules;

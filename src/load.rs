@@ -18,9 +18,8 @@ use crate::discover::{InputError, InputFile, Inputs, ReadError, SkipReason, Skip
 use crate::finding::ObjectRef;
 use crate::index::BrokenObject;
 use crate::model::{self, FieldPath, Object, Typed, resolve};
-use crate::source::{
-    self, Document, DuplicateKey, FileId, LoadError, Role, SourceFile, Span, load_str_in_run,
-};
+pub use crate::problems::{DuplicateInFile, InvalidObject, LoadProblems};
+use crate::source::{self, Document, FileId, LoadError, Role, SourceFile, Span, load_str_in_run};
 
 /// Every loaded file of a run: what the rules run over.
 #[derive(Debug, Default)]
@@ -168,56 +167,6 @@ impl LoadedFile {
             error: None,
             directives: Vec::new(),
         }
-    }
-}
-
-/// A document that is not a usable object, or an object that does not fit its schema.
-#[derive(Debug, Clone)]
-pub struct InvalidObject {
-    pub file: crate::source::FileId,
-    pub span: Span,
-    pub object: Option<ObjectRef>,
-    pub message: String,
-    pub help: String,
-}
-
-#[derive(Debug, Clone)]
-pub struct DuplicateInFile {
-    pub file: crate::source::FileId,
-    pub object: Option<ObjectRef>,
-    pub key: DuplicateKey,
-}
-
-/// What loading found wrong, for the manifest rules to report.
-#[derive(Debug, Default)]
-pub struct LoadProblems {
-    pub yaml: Vec<(FileId, LoadError)>,
-    pub objects: Vec<InvalidObject>,
-    pub duplicates: Vec<DuplicateInFile>,
-    pub broken: Vec<BrokenObject>,
-    /// Where each of `broken` is: `(file, span)`.
-    pub broken_at: Vec<(FileId, Span)>,
-}
-
-impl LoadProblems {
-    pub(crate) fn extend(&mut self, other: LoadProblems) {
-        self.yaml.extend(other.yaml);
-        self.objects.extend(other.objects);
-        self.duplicates.extend(other.duplicates);
-        self.broken.extend(other.broken);
-        self.broken_at.extend(other.broken_at);
-    }
-}
-
-impl LoadProblems {
-    /// Forgets what file `file` had wrong (it is being loaded again).
-    fn remove_file(&mut self, file: FileId) {
-        self.yaml.retain(|(f, _)| *f != file);
-        self.objects.retain(|o| o.file != file);
-        self.duplicates.retain(|d| d.file != file);
-        let mut keep = self.broken_at.iter().map(|(f, _)| *f != file);
-        self.broken.retain(|_| keep.next().unwrap_or(true));
-        self.broken_at.retain(|(f, _)| *f != file);
     }
 }
 

@@ -26,6 +26,15 @@ pub enum Typed {
     Pod(Box<core::Pod>),
     Service(Box<core::Service>),
     PodDisruptionBudget(Box<policy::PodDisruptionBudget>),
+    /// An `autoscaling/v1` HorizontalPodAutoscaler (CPU target only).
+    HorizontalPodAutoscalerV1(Box<autoscaling::v1::HorizontalPodAutoscaler>),
+    /// An `autoscaling/v2` HorizontalPodAutoscaler. The removed `v2beta1` / `v2beta2` are not
+    /// decoded (k8s-openapi no longer has them): they stay [`Typed::Generic`] and
+    /// [`super::hpa`] reads their raw value, as it reads a KEDA `ScaledObject`.
+    HorizontalPodAutoscaler(Box<autoscaling::v2::HorizontalPodAutoscaler>),
+    /// A `networking.k8s.io/v1` Ingress.
+    Ingress(Box<networking::Ingress>),
+    PersistentVolumeClaim(Box<core::PersistentVolumeClaim>),
     /// Any other kind with `spec.template.spec.containers` (Argo `Rollout`, `DeploymentConfig`,
     /// or a removed apiVersion of a built-in workload such as `extensions/v1beta1`).
     Duck(Box<DuckWorkload>),
@@ -255,22 +264,32 @@ fn decode_kind(api_version: &str, kind: &str, value: Lenient<'_>) -> Result<Type
             )
         }
         ("autoscaling/v1", "HorizontalPodAutoscaler") => {
-            check!(autoscaling::v1::HorizontalPodAutoscaler, value)
+            keep!(
+                HorizontalPodAutoscalerV1,
+                autoscaling::v1::HorizontalPodAutoscaler,
+                value
+            )
         }
         ("autoscaling/v2", "HorizontalPodAutoscaler") => {
-            check!(autoscaling::v2::HorizontalPodAutoscaler, value)
+            keep!(
+                HorizontalPodAutoscaler,
+                autoscaling::v2::HorizontalPodAutoscaler,
+                value
+            )
         }
         ("v1", "ConfigMap") => check!(core::ConfigMap, value),
         ("v1", "Secret") => check!(core::Secret, value),
         ("v1", "ServiceAccount") => check!(core::ServiceAccount, value),
         ("v1", "Namespace") => check!(core::Namespace, value),
-        ("v1", "PersistentVolumeClaim") => check!(core::PersistentVolumeClaim, value),
+        ("v1", "PersistentVolumeClaim") => {
+            keep!(PersistentVolumeClaim, core::PersistentVolumeClaim, value)
+        }
         ("v1", "PersistentVolume") => check!(core::PersistentVolume, value),
         ("v1", "LimitRange") => check!(core::LimitRange, value),
         ("v1", "ResourceQuota") => check!(core::ResourceQuota, value),
         ("v1", "PodTemplate") => check!(core::PodTemplate, value),
         ("apps/v1", "ControllerRevision") => check!(apps::ControllerRevision, value),
-        ("networking.k8s.io/v1", "Ingress") => check!(networking::Ingress, value),
+        ("networking.k8s.io/v1", "Ingress") => keep!(Ingress, networking::Ingress, value),
         ("networking.k8s.io/v1", "IngressClass") => check!(networking::IngressClass, value),
         ("networking.k8s.io/v1", "NetworkPolicy") => check!(networking::NetworkPolicy, value),
         ("rbac.authorization.k8s.io/v1", "Role") => check!(rbac::Role, value),

@@ -1,6 +1,7 @@
 //! Kubernetes objects as kubeha sees them: the raw value with spans, the typed k8s-openapi
 //! object when the kind is known, and the [`Workload`] view shared by every pod-level rule.
 
+mod claim;
 mod decode;
 mod hpa;
 mod image;
@@ -19,13 +20,14 @@ mod validation;
 pub mod variants;
 mod workload;
 
+pub use claim::is_read_write_once;
 pub use decode::{DecodeError, LenientDecoded, Typed, decode, decode_lenient};
-pub use hpa::{UtilizationTarget, keda_utilization_targets, utilization_targets};
+pub use hpa::{UtilizationTarget, is_decoded_hpa_version, scale_down_rules, utilization_targets};
 pub use image::{container_datastore, datastore, image_name, image_tag};
 pub use lifecycle::{has_pre_stop, pre_stop_sleep, termination_grace_seconds};
 pub use operated::{OperatedPods, OperatorKind, is_unknown_custom_resource};
 pub use path::{FieldPath, Seg, resolve};
-pub use pdb::{PDB_V1BETA1_LABEL, Pdb, PdbApi};
+pub use pdb::{PDB_V1BETA1_LABEL, Pdb, PdbApi, budget_is_every_pod, budget_is_zero, budget_pods};
 pub use resources::{container_requests, limit_range_defaults_request, pod_level_requests};
 pub use rollout::{
     Fenceposts, deployment_fenceposts, deployment_strategy, parse_percent,

@@ -9,9 +9,11 @@
 
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::Object;
 use super::decode::Typed;
+use super::rollout::{parse_percent_at_most_100, scaled_value};
 use super::selector::{Operator, Selector};
 
 /// The label of the API server's version-bridging sentinel selectors.
@@ -88,6 +90,30 @@ impl<'a> Pdb<'a> {
     }
 }
 
+/// A budget (`minAvailable` or `maxUnavailable`) as a number of pods out of `total`: a count as
+/// written, a percentage rounded up, as the disruption controller scales it
+/// (`GetScaledValueFromIntOrPercent(.., true)` in pkg/controller/disruption). None for a
+/// string the API server rejects (`IsValidPercent`, at most 100%) or an overflow.
+pub fn budget_pods(value: &IntOrString, total: i64) -> Option<i64> {
+    match value {
+        IntOrString::String(s) if parse_percent_at_most_100(s).is_none() => None,
+        _ => scaled_value(value, total, true),
+    }
+}
+
+/// A budget of no pod whatever the pod count: `0` or `0%`.
+pub fn budget_is_zero(value: &IntOrString) -> bool {
+    match value {
+        IntOrString::Int(n) => *n == 0,
+        IntOrString::String(s) => parse_percent_at_most_100(s) == Some(0),
+    }
+}
+
+/// A budget of every pod whatever the pod count: `100%`.
+pub fn budget_is_every_pod(value: &IntOrString) -> bool {
+    matches!(value, IntOrString::String(s) if parse_percent_at_most_100(s) == Some(100))
+}
+
 fn is_v1beta1_match_all(s: &LabelSelector) -> bool {
     s.match_labels
         .as_ref()
@@ -118,6 +144,42 @@ mod tests {
 
     fn web() -> Labels {
         [("app".to_owned(), "web".to_owned())].into()
+    }
+
+    #[test]
+    fn budget_percentages_round_up() {
+        let p = |s: &str| IntOrString::String(s.to_owned());
+        assert_eq!(budget_pods(&p("90%"), 3), Some(3));
+        assert_eq!(budget_pods(&p("50%"), 3), Some(2));
+        assert_eq!(budget_pods(&p("1%"), 3), Some(1));
+        assert_eq!(budget_pods(&p("0%"), 3), Some(0));
+        assert_eq!(budget_pods(&p("100%"), 7), Some(7));
+        assert_eq!(budget_pods(&IntOrString::Int(2), 7), Some(2));
+        assert_eq!(budget_pods(&p("abc"), 3), None);
+        // Strings the API server rejects are no percentage, whatever their digits.
+        for bad in [
+            "-10%",
+            "abc%",
+            "50.5%",
+            "150%",
+            " 5%",
+            "+5%",
+            "%",
+            "99999999999999999999%",
+        ] {
+            assert_eq!(budget_pods(&p(bad), 3), None, "{bad}");
+            assert!(!budget_is_zero(&p(bad)) && !budget_is_every_pod(&p(bad)));
+        }
+        assert_eq!(budget_pods(&p("100%"), i64::MAX), None, "no overflow");
+    }
+
+    #[test]
+    fn zero_and_every_pod_budgets() {
+        let p = |s: &str| IntOrString::String(s.to_owned());
+        assert!(budget_is_zero(&IntOrString::Int(0)) && budget_is_zero(&p("0%")));
+        assert!(!budget_is_zero(&IntOrString::Int(1)) && !budget_is_zero(&p("1%")));
+        assert!(budget_is_every_pod(&p("100%")));
+        assert!(!budget_is_every_pod(&p("99%")) && !budget_is_every_pod(&IntOrString::Int(100)));
     }
 
     #[test]

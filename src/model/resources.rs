@@ -1,7 +1,7 @@
 //! Resource requests as Kubernetes resolves them: what a container, a pod, or a namespace's
 //! LimitRange makes a pod request.
 
-use k8s_openapi::api::core::v1::{Container, PodSpec};
+use k8s_openapi::api::core::v1::{Container, PodSpec, ResourceRequirements};
 use serde_json::Value;
 
 use super::Object;
@@ -10,18 +10,18 @@ use super::Object;
 /// `resources.requests`, or under `resources.limits` only (API defaulting copies a limit into
 /// a missing request, `SetDefaults_Container` in pkg/apis/core/v1/defaults.go).
 pub fn container_requests(c: &Container, resource: &str) -> bool {
-    c.resources.as_ref().is_some_and(|r| {
-        r.requests
-            .as_ref()
-            .is_some_and(|m| m.contains_key(resource))
-            || r.limits.as_ref().is_some_and(|m| m.contains_key(resource))
-    })
+    requests(c.resources.as_ref(), resource)
 }
 
 /// Whether the pod spec sets a pod-level request (or limit, which defaults it) for `resource`
 /// (`spec.resources`, KEP-2837 pod-level resources).
 pub fn pod_level_requests(spec: &PodSpec, resource: &str) -> bool {
-    spec.resources.as_ref().is_some_and(|r| {
+    requests(spec.resources.as_ref(), resource)
+}
+
+/// A request for `resource` under `requests`, or a limit that defaults it.
+fn requests(r: Option<&ResourceRequirements>, resource: &str) -> bool {
+    r.is_some_and(|r| {
         r.requests
             .as_ref()
             .is_some_and(|m| m.contains_key(resource))

@@ -171,7 +171,13 @@ impl<'a> Workload<'a> {
                 w.template_meta_path = &["metadata"];
             }
             Typed::Duck(d) => return Self::duck(w, d),
-            Typed::Service(_) | Typed::PodDisruptionBudget(_) | Typed::Generic => return None,
+            Typed::Service(_)
+            | Typed::PodDisruptionBudget(_)
+            | Typed::HorizontalPodAutoscalerV1(_)
+            | Typed::HorizontalPodAutoscaler(_)
+            | Typed::Ingress(_)
+            | Typed::PersistentVolumeClaim(_)
+            | Typed::Generic => return None,
         }
         Some(w)
     }
@@ -224,7 +230,13 @@ impl<'a> Workload<'a> {
     /// Whether pod anti-affinity or topology spread spreads this workload's own pods over one
     /// of `keys`.
     pub fn spreads_own_pods(&self, keys: &[String]) -> bool {
-        spreads(self, keys)
+        spreads(self, &|key| keys.iter().any(|k| k == key))
+    }
+
+    /// Whether pod anti-affinity or topology spread spreads this workload's own pods over any
+    /// topology key.
+    pub fn spreads_own_pods_over_any_key(&self) -> bool {
+        spreads(self, &|key| !key.is_empty())
     }
 
     /// The labels that pick exactly this workload's pods, for advice that builds a selector
@@ -280,20 +292,20 @@ impl<'a> Workload<'a> {
 }
 
 /// True when an anti-affinity term spreads the workload's own pods over an accepted key.
-fn term_spreads(term: &PodAffinityTerm, w: &Workload<'_>, keys: &[String]) -> bool {
+fn term_spreads(term: &PodAffinityTerm, w: &Workload<'_>, key_ok: &dyn Fn(&str) -> bool) -> bool {
     let namespaces_ok = term.namespace_selector.is_some()
         || term
             .namespaces
             .as_ref()
             .is_none_or(|ns| ns.is_empty() || ns.contains(&w.object.namespace));
     namespaces_ok
-        && keys.contains(&term.topology_key)
+        && key_ok(&term.topology_key)
         && Selector::from_label(term.label_selector.as_ref()).matches(w.labels)
 }
 
 /// Whether pod anti-affinity or a topology spread constraint spreads the workload's own pods
-/// over one of `keys` (`kubernetes.io/hostname`, a zone label).
-pub(crate) fn spreads(w: &Workload<'_>, keys: &[String]) -> bool {
+/// over a topology key `key_ok` accepts (`kubernetes.io/hostname`, a zone label).
+fn spreads(w: &Workload<'_>, key_ok: &dyn Fn(&str) -> bool) -> bool {
     let spec = w.pod_spec;
     let anti = spec
         .affinity
@@ -303,16 +315,15 @@ pub(crate) fn spreads(w: &Workload<'_>, keys: &[String]) -> bool {
         anti.required_during_scheduling_ignored_during_execution
             .iter()
             .flatten()
-            .any(|t| term_spreads(t, w, keys))
+            .any(|t| term_spreads(t, w, key_ok))
             || anti
                 .preferred_during_scheduling_ignored_during_execution
                 .iter()
                 .flatten()
-                .any(|t| term_spreads(&t.pod_affinity_term, w, keys))
+                .any(|t| term_spreads(&t.pod_affinity_term, w, key_ok))
     });
     let by_topology_spread = spec.topology_spread_constraints.iter().flatten().any(|c| {
-        keys.contains(&c.topology_key)
-            && Selector::from_label(c.label_selector.as_ref()).matches(w.labels)
+        key_ok(&c.topology_key) && Selector::from_label(c.label_selector.as_ref()).matches(w.labels)
     });
     by_anti_affinity || by_topology_spread
 }
@@ -392,3 +403,64 @@ pub const CONTROLLER_LABELS: &[&str] = &[
     "job-name",
     "batch.kubernetes.io/job-name",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::test_object;
+    use serde_json::{Value, json};
+
+    /// A Deployment labelled `app: web` in namespace `shop` with `affinity` and `spread`.
+    fn deployment(affinity: &Value, spread: &Value) -> Object {
+        test_object(json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "shop"},
+            "spec": {
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {
+                        "containers": [{"name": "web", "image": "web:1"}],
+                        "affinity": affinity,
+                        "topologySpreadConstraints": spread
+                    }
+                }
+            }
+        }))
+    }
+
+    fn spreads(o: &Object, keys: &[&str]) -> (bool, bool) {
+        let w = Workload::of(ObjectId::new(0), o).unwrap();
+        let keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+        (w.spreads_own_pods(&keys), w.spreads_own_pods_over_any_key())
+    }
+
+    #[test]
+    fn spreading_needs_own_labels_a_key_and_the_own_namespace() {
+        let host = "kubernetes.io/hostname";
+        let term = |selector: Value, namespaces: Value| {
+            json!({"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+                {"topologyKey": host, "labelSelector": selector, "namespaces": namespaces}
+            ]}})
+        };
+        let own = json!({"matchLabels": {"app": "web"}});
+        let none = Value::Null;
+        let o = deployment(&term(own.clone(), json!([])), &none);
+        assert_eq!(spreads(&o, &[host]), (true, true));
+        assert_eq!(spreads(&o, &["topology.kubernetes.io/zone"]), (false, true));
+        let other = deployment(
+            &term(json!({"matchLabels": {"app": "db"}}), json!([])),
+            &none,
+        );
+        assert_eq!(spreads(&other, &[host]), (false, false));
+        let elsewhere = deployment(&term(own.clone(), json!(["other"])), &none);
+        assert_eq!(spreads(&elsewhere, &[host]), (false, false));
+        let constraint = json!([{"maxSkew": 1, "topologyKey": host,
+            "whenUnsatisfiable": "DoNotSchedule", "labelSelector": own}]);
+        assert_eq!(
+            spreads(&deployment(&none, &constraint), &[host]),
+            (true, true)
+        );
+        assert_eq!(spreads(&deployment(&none, &none), &[host]), (false, false));
+    }
+}

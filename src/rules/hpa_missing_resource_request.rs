@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
 use crate::model::{
-    UtilizationTarget, Workload, container_requests, keda_utilization_targets,
-    limit_range_defaults_request, pod_level_requests, utilization_targets,
+    UtilizationTarget, Workload, container_requests, limit_range_defaults_request,
+    pod_level_requests, utilization_targets,
 };
 
 pub(super) struct HpaMissingResourceRequest;
@@ -52,11 +52,7 @@ impl Rule for HpaMissingResourceRequest {
         }
         for a in cx.index.autoscalers() {
             let hpa = a.object;
-            let targets = match (hpa.kind.as_str(), hpa.group()) {
-                ("HorizontalPodAutoscaler", _) => utilization_targets(&hpa.api_version, &hpa.raw),
-                ("ScaledObject", "keda.sh") => keda_utilization_targets(&hpa.raw),
-                _ => continue,
-            };
+            let targets = utilization_targets(hpa);
             if targets.is_empty() {
                 continue;
             }

@@ -1,12 +1,11 @@
 //! `hpa-scale-down-unbounded`: an autoscaler of a served workload that scales down with no
 //! stabilization window and a policy that removes every pod above the minimum at once.
 
-use serde_json::Value;
+use k8s_openapi::api::autoscaling::v2::{HPAScalingPolicy, HPAScalingRules};
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
-use crate::index::Autoscaler;
-use crate::model::FieldPath;
+use crate::model::{FieldPath, scale_down_rules};
 
 pub(super) struct HpaScaleDownUnbounded;
 
@@ -24,69 +23,42 @@ static META: RuleMeta = RuleMeta {
 /// a window shorter than one sync holds a single recommendation, which is no stabilization.
 const SYNC_PERIOD_SECONDS: i64 = 15;
 
-/// Where `behavior` is written: `spec.behavior` of an `autoscaling/v2` (or `v2beta2`) HPA, or
-/// `spec.advanced.horizontalPodAutoscalerConfig.behavior` of a KEDA ScaledObject, which KEDA
-/// copies into the HPA it creates.
-fn behavior_path(a: &Autoscaler<'_>) -> Option<FieldPath> {
-    let o = a.object;
-    match (o.kind.as_str(), o.api_version.as_str()) {
-        ("HorizontalPodAutoscaler", "autoscaling/v2" | "autoscaling/v2beta2") => {
-            Some(FieldPath::from_keys(&["spec", "behavior"]))
-        }
-        ("ScaledObject", _) if o.group() == "keda.sh" => Some(FieldPath::from_keys(&[
-            "spec",
-            "advanced",
-            "horizontalPodAutoscalerConfig",
-            "behavior",
-        ])),
-        _ => None,
-    }
-}
-
 /// Whether one policy lets a single period remove `span` pods (all above the minimum): a
 /// `Percent` of 100 or more, or a `Pods` count of at least `span`.
-fn removes_all(policy: &Value, span: i64) -> bool {
-    let value = policy.get("value").and_then(Value::as_i64).unwrap_or(0);
-    match policy.get("type").and_then(Value::as_str) {
-        Some("Percent") => value >= 100,
-        Some("Pods") => value >= span,
+fn removes_all(policy: &HPAScalingPolicy, span: i64) -> bool {
+    let value = i64::from(policy.value);
+    match policy.type_.as_str() {
+        "Percent" => value >= 100,
+        "Pods" => value >= span,
         _ => false,
     }
 }
 
-fn describe_policy(policy: &Value) -> String {
-    let text = |k| policy.get(k).map(Value::to_string).unwrap_or_default();
-    let kind = policy.get("type").and_then(Value::as_str).unwrap_or("?");
+fn describe_policy(policy: &HPAScalingPolicy) -> String {
+    let kind = policy.type_.as_str();
     let unit = if kind == "Percent" { "%" } else { " pods" };
     format!(
         "`{kind}` {}{unit} per {}s",
-        text("value"),
-        text("periodSeconds")
+        policy.value, policy.period_seconds
     )
 }
 
 /// The scale-down that drops to the minimum in one step, described: None when the window,
 /// the policies or `selectPolicy` bound it.
-fn unbounded_scale_down(scale_down: &Value, span: i64) -> Option<(i64, String)> {
+fn unbounded_scale_down(scale_down: &HPAScalingRules, span: i64) -> Option<(i64, String)> {
     // An absent window is the default 300s.
     let window = scale_down
-        .get("stabilizationWindowSeconds")?
-        .as_i64()
+        .stabilization_window_seconds
+        .map(i64::from)
         .filter(|w| *w < SYNC_PERIOD_SECONDS)?;
-    let select = scale_down
-        .get("selectPolicy")
-        .and_then(Value::as_str)
-        .unwrap_or("Max");
-    let policies = scale_down
-        .get("policies")
-        .and_then(Value::as_array)
-        .filter(|p| !p.is_empty());
+    let select = scale_down.select_policy.as_deref().unwrap_or("Max");
+    let policies = scale_down.policies.as_deref().filter(|p| !p.is_empty());
     let Some(policies) = policies else {
         // No policies: the default, 100% per 15s (GenerateHPAScaleDownRules).
         return (select != "Disabled")
             .then(|| (window, "the default policy, 100% per 15s".to_owned()));
     };
-    let all = |p: &&Value| removes_all(p, span);
+    let all = |p: &&HPAScalingPolicy| removes_all(p, span);
     let chosen = match select {
         "Max" => policies.iter().find(all),
         // The least change wins: every policy must allow it.
@@ -110,18 +82,14 @@ impl Rule for HpaScaleDownUnbounded {
             let Some(a) = cx.index.autoscaler_of(w) else {
                 continue;
             };
-            let Some(behavior) = behavior_path(a) else {
-                continue;
-            };
-            let at = behavior.key("scaleDown");
-            let Some(scale_down) = a.object.get(&at) else {
+            let Some((at, scale_down)) = scale_down_rules(a.object) else {
                 continue;
             };
             let span = i64::from(a.max_replicas) - i64::from(a.min_replicas);
             if span <= 0 {
                 continue;
             }
-            let Some((window, policy)) = unbounded_scale_down(scale_down, span) else {
+            let Some((window, policy)) = unbounded_scale_down(&scale_down, span) else {
                 continue;
             };
             // Capacity matters where traffic arrives: a queue worker may shed pods freely.
@@ -150,11 +118,13 @@ impl Rule for HpaScaleDownUnbounded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde::Deserialize;
+    use serde_json::{Value, json};
 
     #[test]
     fn window_policies_and_select_policy_bound_scale_down() {
-        let sd = |v: Value| unbounded_scale_down(&v, 8);
+        // A `scaleDown` that does not fit the type is never read (see `scale_down_rules`).
+        let sd = |v: Value| unbounded_scale_down(&HPAScalingRules::deserialize(&v).ok()?, 8);
         assert!(sd(json!({"stabilizationWindowSeconds": 0})).is_some());
         assert!(sd(json!({"stabilizationWindowSeconds": 10, "policies": []})).is_some());
         assert!(sd(json!({})).is_none());

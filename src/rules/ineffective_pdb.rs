@@ -4,7 +4,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
-use crate::model::parse_percent_at_most_100 as percent;
+use crate::model::{budget_is_every_pod, budget_is_zero};
 use crate::path;
 
 pub(super) struct IneffectivePdb;
@@ -60,12 +60,8 @@ impl Rule for IneffectivePdb {
                     .help(help);
                 }
                 (Some(min), _) => {
-                    let zero = match min {
-                        // A negative count is `invalid-object`'s: the API server rejects it.
-                        IntOrString::Int(n) => *n == 0,
-                        IntOrString::String(s) => percent(s) == Some(0),
-                    };
-                    if zero && !one_pod {
+                    // A negative count is `invalid-object`'s: the API server rejects it.
+                    if budget_is_zero(min) && !one_pod {
                         out.report(
                             o,
                             path!["spec", "minAvailable"],
@@ -76,7 +72,7 @@ impl Rule for IneffectivePdb {
                 }
                 (None, Some(max)) => {
                     let all = match max {
-                        IntOrString::String(s) => percent(s).is_some_and(|p| p >= 100),
+                        IntOrString::String(_) => budget_is_every_pod(max),
                         IntOrString::Int(n) => total.is_some_and(|t| t > 0 && i64::from(*n) >= t),
                     };
                     if all && !one_pod {

@@ -34,7 +34,9 @@ fn selector_problem(
         // replica, or when another term already spreads the workload's own pods (argo-cd
         // spreads its components apart that way).
         Some(sel)
-            if replicated && !Selector::Label(sel).matches(w.labels) && !spreads_own_pods(w) =>
+            if replicated
+                && !Selector::Label(sel).matches(w.labels)
+                && !w.spreads_own_pods_over_any_key() =>
         {
             Some((
                 at.clone().key("labelSelector"),
@@ -50,35 +52,6 @@ fn selector_problem(
 }
 
 /// Every problem of one anti-affinity term.
-/// Whether some anti-affinity term or spread constraint selects the workload's own pods.
-fn spreads_own_pods(w: &Workload<'_>) -> bool {
-    let own = |s: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>| {
-        Selector::from_label(s).matches(w.labels)
-    };
-    let spec = w.pod_spec;
-    let anti = spec
-        .affinity
-        .as_ref()
-        .and_then(|a| a.pod_anti_affinity.as_ref());
-    anti.is_some_and(|a| {
-        a.required_during_scheduling_ignored_during_execution
-            .iter()
-            .flatten()
-            .any(|t| !t.topology_key.is_empty() && own(t.label_selector.as_ref()))
-            || a.preferred_during_scheduling_ignored_during_execution
-                .iter()
-                .flatten()
-                .any(|t| {
-                    !t.pod_affinity_term.topology_key.is_empty()
-                        && own(t.pod_affinity_term.label_selector.as_ref())
-                })
-    }) || spec
-        .topology_spread_constraints
-        .iter()
-        .flatten()
-        .any(|c| !c.topology_key.is_empty() && own(c.label_selector.as_ref()))
-}
-
 fn term_problems(
     term: &PodAffinityTerm,
     w: &Workload<'_>,

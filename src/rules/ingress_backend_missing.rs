@@ -1,10 +1,10 @@
 //! `ingress-backend-missing`: an Ingress backend that names a missing Service or port.
 
-use serde_json::Value;
+use k8s_openapi::api::networking::v1::{Ingress, IngressBackend};
 
 use super::{Context, Group, Rule, RuleMeta, Sink, outside_files};
 use crate::finding::Severity;
-use crate::model::{FieldPath, Object, Typed};
+use crate::model::{FieldPath, Typed};
 
 pub(super) struct IngressBackendMissing;
 
@@ -19,26 +19,26 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// Every `backend` of a networking.k8s.io/v1 Ingress, with its path.
-fn backends(o: &Object) -> Vec<(FieldPath, &Value)> {
+fn backends(ingress: &Ingress) -> Vec<(FieldPath, &IngressBackend)> {
     let mut out = Vec::new();
-    let spec = FieldPath::from_keys(&["spec"]);
-    if let Some(b) = o.get(&spec.clone().key("defaultBackend")) {
-        out.push((spec.clone().key("defaultBackend"), b));
+    let at = FieldPath::from_keys(&["spec"]);
+    let Some(spec) = &ingress.spec else {
+        return out;
+    };
+    if let Some(b) = &spec.default_backend {
+        out.push((at.clone().key("defaultBackend"), b));
     }
-    let rules = o.raw.pointer("/spec/rules").and_then(Value::as_array);
-    for (i, rule) in rules.into_iter().flatten().enumerate() {
-        let paths = rule.pointer("/http/paths").and_then(Value::as_array);
+    for (i, rule) in spec.rules.iter().flatten().enumerate() {
+        let paths = rule.http.as_ref().map(|h| h.paths.as_slice());
         for (j, p) in paths.into_iter().flatten().enumerate() {
-            if let Some(b) = p.get("backend") {
-                let at = spec
-                    .clone()
-                    .key("rules")
-                    .index(i)
-                    .keys(&["http", "paths"])
-                    .index(j)
-                    .key("backend");
-                out.push((at, b));
-            }
+            let path = at
+                .clone()
+                .key("rules")
+                .index(i)
+                .keys(&["http", "paths"])
+                .index(j)
+                .key("backend");
+            out.push((path, &p.backend));
         }
     }
     out
@@ -50,19 +50,20 @@ impl Rule for IngressBackendMissing {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
-        for o in cx
-            .objects
-            .iter()
-            .filter(|o| o.kind == "Ingress" && o.api_version == "networking.k8s.io/v1")
-        {
+        for o in cx.objects {
+            let Typed::Ingress(ingress) = &o.typed else {
+                continue;
+            };
             let ns = o.namespace.as_str();
-            for (at, backend) in backends(o) {
-                let Some(service) = backend.get("service") else {
+            for (at, backend) in backends(ingress) {
+                let Some(service) = &backend.service else {
                     continue;
                 };
-                let Some(name) = service.get("name").and_then(Value::as_str) else {
+                let name = service.name.as_str();
+                // k8s-openapi reads a missing `name` as empty: it names no Service.
+                if name.is_empty() {
                     continue;
-                };
+                }
                 let at = at.key("service");
                 let Some(svc) = cx
                     .index
@@ -89,16 +90,14 @@ impl Rule for IngressBackendMissing {
                     continue;
                 };
                 let ports = svc.spec.as_ref().and_then(|s| s.ports.as_ref());
-                let port = service.get("port");
-                let (field, wanted, found) = if let Some(n) =
-                    port.and_then(|p| p.get("number")).and_then(Value::as_i64)
-                {
+                let port = service.port.as_ref();
+                let (field, wanted, found) = if let Some(n) = port.and_then(|p| p.number) {
                     (
                         "number",
                         n.to_string(),
-                        ports.into_iter().flatten().any(|p| i64::from(p.port) == n),
+                        ports.into_iter().flatten().any(|p| p.port == n),
                     )
-                } else if let Some(n) = port.and_then(|p| p.get("name")).and_then(Value::as_str) {
+                } else if let Some(n) = port.and_then(|p| p.name.as_deref()) {
                     (
                         "name",
                         format!("`{n}`"),

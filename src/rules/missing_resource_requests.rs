@@ -2,6 +2,7 @@
 
 use super::{Context, Group, Rule, RuleMeta, Sink};
 use crate::finding::Severity;
+use crate::model::container_requests;
 
 pub(super) struct MissingResourceRequests;
 
@@ -26,7 +27,7 @@ impl Rule for MissingResourceRequests {
                 // A limit without a request sets the request too (Kubernetes defaults it).
                 let missing: Vec<&str> = ["cpu", "memory"]
                     .into_iter()
-                    .filter(|r| !c.sets_resource(false, r) && !c.sets_resource(true, r))
+                    .filter(|r| !container_requests(c.container, r))
                     .collect();
                 if missing.is_empty() {
                     continue;

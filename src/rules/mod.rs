@@ -55,8 +55,8 @@ use std::sync::Arc;
 
 use crate::finding::{Finding, ObjectRef, Related, Severity};
 use crate::index::Index;
-use crate::load::LoadProblems;
 use crate::model::{FieldPath, Object, resolve};
+use crate::problems::LoadProblems;
 use crate::source::{FileId, SourceFile, Span};
 
 pub use options::{

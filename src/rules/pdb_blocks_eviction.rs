@@ -4,8 +4,7 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::{Context, Group, Rule, RuleMeta, Sink, outside_files, plural};
 use crate::finding::Severity;
-use crate::model::parse_percent_at_most_100 as percent;
-use crate::model::{Object, OperatedPods};
+use crate::model::{Object, OperatedPods, budget_is_every_pod, budget_is_zero, budget_pods};
 use crate::path;
 
 pub(super) struct PdbBlocksEviction;
@@ -20,16 +19,6 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/pdb-blocks-eviction.md"),
 };
 
-/// A PDB count or percentage against `total` pods; percentages round up (disruption controller).
-pub(crate) fn pdb_pods(value: &IntOrString, total: i64) -> Option<i64> {
-    match value {
-        IntOrString::Int(n) => Some(i64::from(*n)),
-        IntOrString::String(s) => percent(s)
-            .and_then(|p| p.checked_mul(total))
-            .map(|n| n.saturating_add(99).div_euclid(100)),
-    }
-}
-
 fn show(value: &IntOrString) -> String {
     match value {
         IntOrString::Int(n) => n.to_string(),
@@ -39,11 +28,7 @@ fn show(value: &IntOrString) -> String {
 
 /// `maxUnavailable: 0` (or `0%`) allows no eviction whatever the replica count.
 fn check_max_unavailable(o: &Object, max: &IntOrString, out: &mut Sink<'_>) {
-    let zero = match max {
-        IntOrString::Int(n) => *n == 0,
-        IntOrString::String(s) => percent(s) == Some(0),
-    };
-    if zero {
+    if budget_is_zero(max) {
         out.report(
             o,
             path!["spec", "maxUnavailable"],
@@ -60,7 +45,7 @@ fn check_max_unavailable(o: &Object, max: &IntOrString, out: &mut Sink<'_>) {
 /// `minAvailable: 100%` (or more) keeps every pod whatever the replica count: reports it and
 /// says so.
 fn check_min_all(o: &Object, min: &IntOrString, out: &mut Sink<'_>) -> bool {
-    if !matches!(min, IntOrString::String(s) if percent(s).is_some_and(|p| p >= 100)) {
+    if !budget_is_every_pod(min) {
         return false;
     }
     out.report(
@@ -100,7 +85,7 @@ impl Rule for PdbBlocksEviction {
             let blocked = cx.index.pod_worlds(&all).into_iter().find_map(|matched| {
                 // DaemonSet and Job pod counts are unknown here: no conclusion.
                 let total = cx.index.pod_total(&matched)?;
-                let required = pdb_pods(min, total)?;
+                let required = budget_pods(min, total)?;
                 (!matched.is_empty() && total > 0 && required >= total)
                     .then_some((matched, total, required))
             });
@@ -175,36 +160,5 @@ impl Rule for PdbBlocksEviction {
                 );
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pdb_percentages_round_up() {
-        let p = |s: &str| IntOrString::String(s.to_owned());
-        assert_eq!(pdb_pods(&p("90%"), 3), Some(3));
-        assert_eq!(pdb_pods(&p("50%"), 3), Some(2));
-        assert_eq!(pdb_pods(&p("1%"), 3), Some(1));
-        assert_eq!(pdb_pods(&p("0%"), 3), Some(0));
-        assert_eq!(pdb_pods(&p("100%"), 7), Some(7));
-        assert_eq!(pdb_pods(&IntOrString::Int(2), 7), Some(2));
-        assert_eq!(pdb_pods(&p("abc"), 3), None);
-        // Strings the API server rejects are no percentage, whatever their digits.
-        for bad in [
-            "-10%",
-            "abc%",
-            "50.5%",
-            "150%",
-            " 5%",
-            "+5%",
-            "%",
-            "99999999999999999999%",
-        ] {
-            assert_eq!(pdb_pods(&p(bad), 3), None, "{bad}");
-        }
-        assert_eq!(pdb_pods(&p("100%"), i64::MAX), None, "no overflow");
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Context, Group, Rule, RuleMeta, Sink, plural};
 use crate::finding::Severity;
-use crate::model::{Object, Typed};
+use crate::model::{Typed, deployment_strategy};
 
 pub(super) struct RwoVolumeShared;
 
@@ -16,20 +16,6 @@ static META: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/rwo-volume-shared.md"),
 };
 
-/// A Deployment's strategy type (`RollingUpdate` when unset).
-pub(crate) fn strategy_type(o: &Object) -> Option<&str> {
-    let Typed::Deployment(d) = &o.typed else {
-        return None;
-    };
-    Some(
-        d.spec
-            .strategy
-            .as_ref()
-            .and_then(|s| s.type_.as_deref())
-            .unwrap_or("RollingUpdate"),
-    )
-}
-
 impl Rule for RwoVolumeShared {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -37,9 +23,10 @@ impl Rule for RwoVolumeShared {
 
     fn check(&self, cx: &Context<'_>, out: &mut Sink<'_>) {
         for w in &cx.index.workloads {
-            let Some(strategy) = strategy_type(w.object) else {
+            let Typed::Deployment(d) = &w.object.typed else {
                 continue;
             };
+            let strategy = deployment_strategy(d);
             let count = cx.index.effective_replicas(w).count;
             let rolling = strategy == "RollingUpdate";
             if count < 2 && !rolling {

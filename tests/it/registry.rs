@@ -135,16 +135,25 @@ fn no_rule_imports_a_sibling_rule() {
             let stem = path.file_stem()?.to_string_lossy().into_owned();
             (path.extension().is_some_and(|x| x == "rs") && stem != "mod").then_some(stem)
         })
+        // Rule modules only: `options.rs` and the like are shared helpers of `rules/`.
+        .filter(|stem| kubeha::rules::find(&stem.replace('_', "-")).is_some())
         .collect();
     assert!(modules.len() > 30, "{modules:?}");
     let mut offenders = Vec::new();
     for module in &modules {
         let text = std::fs::read_to_string(dir.join(format!("{module}.rs"))).unwrap();
         for other in modules.iter().filter(|m| *m != module) {
-            for pattern in [format!("super::{other}::"), format!("rules::{other}::")] {
-                if text.contains(&pattern) {
-                    offenders.push(format!("{module}.rs uses {pattern}"));
-                }
+            // `super::x::f`, `rules::x::f`, `use super::{x::f, ..}`, `use super::x;`.
+            let path = format!("{other}::");
+            let in_path = text.match_indices(&path).any(|(i, _)| {
+                !text[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            let whole = [format!("super::{other};"), format!("rules::{other};")];
+            if in_path || whole.iter().any(|p| text.contains(p.as_str())) {
+                offenders.push(format!("{module}.rs uses rule module {other}"));
             }
         }
     }
@@ -196,4 +205,92 @@ fn every_rule_with_options_has_a_fixture_that_sets_them() {
             assert!(set, "{}: no fixture sets option `{}`", m.name, o.name);
         }
     }
+}
+
+/// The import graph read from `crate::` paths in `src/` (tests and comments left out): the
+/// top-level modules import each other without a cycle, and nothing imports upward into
+/// `lib.rs` (every `crate::x` names a module, not an item of the crate root).
+#[test]
+fn the_module_graph_has_no_cycle_and_no_upward_import() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let src = crate::repo().join("src");
+    let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
+    let modules: BTreeSet<String> = lib
+        .lines()
+        .filter_map(|l| {
+            let l = l
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub ");
+            l.strip_prefix("mod ")?.strip_suffix(';').map(str::to_owned)
+        })
+        .collect();
+    assert!(modules.len() > 10, "{modules:?}");
+    // Macros exported at the crate root (`#[macro_export]`) are not imports of lib.rs items.
+    let macros = ["path"];
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut upward = Vec::new();
+    let mut files = vec![src.clone()];
+    while let Some(dir) = files.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files.push(path);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            if path.extension().is_none_or(|e| e != "rs")
+                || rel == "lib.rs"
+                || rel == "main.rs"
+                || rel == "cli.rs"
+            {
+                continue;
+            }
+            let top = rel
+                .split('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".rs")
+                .to_owned();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            for line in code.lines() {
+                let line = line.split("//").next().unwrap();
+                for (i, _) in line.match_indices("crate::") {
+                    let name: String = line[i + "crate::".len()..]
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    if name.is_empty() || name == top || macros.contains(&name.as_str()) {
+                        continue;
+                    }
+                    if modules.contains(&name) {
+                        graph.entry(top.clone()).or_default().insert(name);
+                    } else {
+                        upward.push(format!("{rel}: crate::{name}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(upward.is_empty(), "imports of lib.rs items: {upward:#?}");
+    // A module on a cycle reaches itself.
+    let reaches = |from: &String| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo: Vec<&String> = graph.get(from).into_iter().flatten().collect();
+        while let Some(m) = todo.pop() {
+            if seen.insert(m.clone()) {
+                todo.extend(graph.get(m).into_iter().flatten());
+            }
+        }
+        seen
+    };
+    let cyclic: Vec<&String> = graph.keys().filter(|m| reaches(m).contains(*m)).collect();
+    assert!(
+        cyclic.is_empty(),
+        "modules on an import cycle: {cyclic:?}; graph: {graph:#?}"
+    );
 }
