@@ -79,11 +79,19 @@ impl Rule for MissingPodSpread {
             } else {
                 spread_fix(cx, w, keys)
             };
+            // With nothing at all, the scheduler may stack every replica on one node. A spread
+            // over a key the config does not accept (nodes, when only zones count) keeps them
+            // apart there, but not in the accepted domain.
+            let domain = if has_some {
+                domain_of(keys.first().map_or(HOSTNAME, String::as_str))
+            } else {
+                "on one node".to_owned()
+            };
             let mut reported = out.report(
                 w.object,
                 w.pod_spec_path(),
                 format!(
-                    "{} ({}) has {what}: all replicas may land on one node",
+                    "{} ({}) has {what}: all replicas may land {domain}",
                     w.object.describe(),
                     plural(count, "replica", "replicas")
                 ),
@@ -93,10 +101,26 @@ impl Rule for MissingPodSpread {
             }
             reported.help(format!(
                 "Add `topologySpreadConstraints` with `topologyKey: {}` and a `labelSelector` of the workload's own selector ({}), or a podAntiAffinity term on the same key",
-                keys.first().map_or("kubernetes.io/hostname", String::as_str),
+                keys.first().map_or(HOSTNAME, String::as_str),
                 w.own_pods_selector()
             ));
         }
+    }
+}
+
+const HOSTNAME: &str = "kubernetes.io/hostname";
+
+/// Where replicas may gather, for a topology key: `on one node`, `in one zone`, ...
+fn domain_of(key: &str) -> String {
+    match key {
+        HOSTNAME => "on one node".to_owned(),
+        "topology.kubernetes.io/zone" | "failure-domain.beta.kubernetes.io/zone" => {
+            "in one zone".to_owned()
+        }
+        "topology.kubernetes.io/region" | "failure-domain.beta.kubernetes.io/region" => {
+            "in one region".to_owned()
+        }
+        other => format!("in one `{other}` domain"),
     }
 }
 
@@ -110,7 +134,6 @@ fn spread_fix(
     w: &crate::model::Workload<'_>,
     keys: &[String],
 ) -> Option<crate::finding::Fix> {
-    const HOSTNAME: &str = "kubernetes.io/hostname";
     if w.kind != crate::model::WorkloadKind::Deployment
         || !matches!(w.object.typed, crate::model::Typed::Deployment(_))
         || !keys.iter().any(|k| k == HOSTNAME)
