@@ -31,7 +31,7 @@ pub use pdb::{PDB_V1BETA1_LABEL, Pdb, PdbApi, budget_is_every_pod, budget_is_zer
 pub use resources::{container_requests, limit_range_defaults_request, pod_level_requests};
 pub use rollout::{
     Fenceposts, deployment_fenceposts, deployment_strategy, parse_percent,
-    parse_percent_at_most_100, scaled_value,
+    parse_percent_at_most_100, scaled_value, update_strategy_type,
 };
 pub use scope::{CLUSTER_SCOPED, is_cluster_scoped};
 pub use selector::{

@@ -52,6 +52,21 @@ pub fn deployment_strategy(d: &Deployment) -> &str {
         .unwrap_or("RollingUpdate")
 }
 
+/// `spec.updateStrategy.type` of a StatefulSet or DaemonSet, as written (`None`: unset, which
+/// both kinds default to `RollingUpdate`). Typed when the object decoded as `apps/v1`; read
+/// from the manifest for a removed apiVersion (`apps/v1beta2`), which decodes by shape.
+pub fn update_strategy_type(o: &super::Object) -> Option<&str> {
+    use super::Typed;
+    match &o.typed {
+        Typed::StatefulSet(s) => s.spec.update_strategy.as_ref()?.type_.as_deref(),
+        Typed::DaemonSet(d) => d.spec.update_strategy.as_ref()?.type_.as_deref(),
+        _ => o
+            .raw
+            .pointer("/spec/updateStrategy/type")
+            .and_then(serde_json::Value::as_str),
+    }
+}
+
 /// `maxSurge` and `maxUnavailable` of a RollingUpdate Deployment against `replicas`, the way
 /// `ResolveFenceposts` (pkg/controller/deployment/util) computes them: both default to 25%,
 /// surge rounds up, unavailable rounds down, and when both come out 0 unavailable becomes 1.
@@ -187,5 +202,28 @@ mod tests {
     fn recreate_has_no_fenceposts() {
         let d = deployment(&json!({"type": "Recreate"}));
         assert_eq!(deployment_fenceposts(&d, 3), None);
+    }
+
+    #[test]
+    fn update_strategy_type_typed_and_by_shape() {
+        let decode = |api: &str, kind: &str, strategy: serde_json::Value| {
+            let raw = serde_json::json!({
+                "apiVersion": api, "kind": kind, "metadata": {"name": "db"},
+                "spec": {"selector": {"matchLabels": {"app": "db"}}, "updateStrategy": strategy,
+                         "template": {"metadata": {"labels": {"app": "db"}}, "spec": {"containers": [{"name": "db", "image": "db:1"}]}}},
+            });
+            crate::model::test_object(raw)
+        };
+        let on_delete = serde_json::json!({"type": "OnDelete"});
+        for (api, kind) in [
+            ("apps/v1", "StatefulSet"),
+            ("apps/v1", "DaemonSet"),
+            ("apps/v1beta2", "StatefulSet"),
+        ] {
+            let o = decode(api, kind, on_delete.clone());
+            assert_eq!(update_strategy_type(&o), Some("OnDelete"), "{api} {kind}");
+            let o = decode(api, kind, serde_json::json!({}));
+            assert_eq!(update_strategy_type(&o), None, "{api} {kind}");
+        }
     }
 }

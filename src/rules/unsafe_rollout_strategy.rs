@@ -130,7 +130,7 @@ fn deployment_config(cx: &Context<'_>, out: &mut Sink<'_>, w: &Workload<'_>) {
 
 fn on_delete(out: &mut Sink<'_>, w: &Workload<'_>) {
     let at = path!["spec", "updateStrategy", "type"];
-    if w.object.get(&at).and_then(Value::as_str) != Some("OnDelete") {
+    if crate::model::update_strategy_type(w.object) != Some("OnDelete") {
         return;
     }
     out.report(
