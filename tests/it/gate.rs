@@ -32,6 +32,13 @@ fn kubeha_in(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `kubeha check --format json --fail-on never ARGS` in `dir`.
+fn check_json(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["check", "--format", "json", "--fail-on", "never"];
+    all.extend(args);
+    kubeha_in(dir, &all)
+}
+
 fn code(o: &Output) -> i32 {
     o.status.code().unwrap()
 }
@@ -393,10 +400,7 @@ fn ignore_paths_are_relative_to_the_config_file() {
         (dir.join("vendor"), "."),
         (dir.join("k8s"), "../vendor/up/deploy.yaml"),
     ] {
-        let o = kubeha_in(
-            &cwd,
-            &["check", "--format", "json", "--fail-on", "never", path],
-        );
+        let o = check_json(&cwd, &[path]);
         let v = json(&o);
         assert!(
             findings(&v).iter().all(|(f, _)| !f.contains("vendor")),
@@ -417,17 +421,7 @@ fn config_is_found_from_the_linted_path_up_to_the_repository_root() {
         ],
     );
     // Run from the repository root: the config beside the file applies.
-    let o = kubeha_in(
-        &dir,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "team/app.yaml",
-        ],
-    );
+    let o = check_json(&dir, &["team/app.yaml"]);
     assert!(!rules_of(&json(&o)).contains(&"single-replica".to_owned()));
     // A config above the repository root is not this repository's.
     let outer = dir.parent().unwrap().join("discovery-outer");
@@ -439,10 +433,7 @@ fn config_is_found_from_the_linted_path_up_to_the_repository_root() {
         WEB.replace("replicas: 3", "replicas: 1"),
     )
     .unwrap();
-    let o = kubeha_in(
-        &outer.join("inner"),
-        &["check", "--format", "json", "--fail-on", "never"],
-    );
+    let o = check_json(&outer.join("inner"), &[]);
     assert!(rules_of(&json(&o)).contains(&"single-replica".to_owned()));
 }
 
@@ -791,7 +782,7 @@ fn each_file_is_linted_with_its_nearest_config() {
             .collect()
     };
     // CI: the whole repository.
-    let o = kubeha_in(&dir, &["check", "--format", "json", "--fail-on", "never"]);
+    let o = check_json(&dir, &[]);
     assert_eq!(code(&o), 0, "{}", err(&o));
     let v = json(&o);
     assert_eq!(of(&v, "single-replica"), ["envs/prod/web.yaml"]);
@@ -810,14 +801,9 @@ fn each_file_is_linted_with_its_nearest_config() {
 
     // pre-commit: the staged files, the repository as context; the same config per file, and
     // the generated file named explicitly is still excluded by production's config.
-    let o = kubeha_in(
+    let o = check_json(
         &dir,
         &[
-            "check",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
             "--context",
             ".",
             "envs/prod/generated/gen.yaml",
@@ -837,18 +823,7 @@ fn each_file_is_linted_with_its_nearest_config() {
     );
 
     // `--config` governs every file.
-    let o = kubeha_in(
-        &dir,
-        &[
-            "check",
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-            "--config",
-            ".kubeha.yaml",
-        ],
-    );
+    let o = check_json(&dir, &["--config", ".kubeha.yaml"]);
     let v = json(&o);
     assert!(of(&v, "single-replica").is_empty(), "{v}");
     assert_eq!(of(&v, "service-selects-nothing"), ["envs/prod/svc.yaml"]);
