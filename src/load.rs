@@ -270,7 +270,13 @@ fn load_file(
         }
     };
     let mut source = SourceFile::with_role(name, text, input.stdin, input.role);
-    let loaded = load_str_in_run(&source.text, &source.lines, &config.limits, run_aliases);
+    let loaded = load_str_in_run(
+        &source.text,
+        &source.lines,
+        &config.limits,
+        run_aliases,
+        model::unread_subtree,
+    );
     if is_not_manifest(input, &loaded) {
         if let Some(s) = Arc::get_mut(&mut source) {
             s.role = Role::NotManifest;

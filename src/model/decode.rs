@@ -308,13 +308,21 @@ fn decode_kind(api_version: &str, kind: &str, value: Lenient<'_>) -> Result<Type
             check!(admission::MutatingWebhookConfiguration, value)
         }
         // CustomResourceDefinitions are not decoded: no rule reads their schemas, and their
-        // deep OpenAPI trees would cost more than every other object together.
+        // deep OpenAPI trees would cost more than every other object together (nor is their
+        // `spec` built: see `unread_subtree`).
         // OpenShift `apps.openshift.io/v1`, or the legacy `v1` of OpenShift 3.
         (_, "DeploymentConfig") if matches!(api_version, "apps.openshift.io/v1" | "v1") => {
             duck(value, true)
         }
         _ => duck(value, false),
     }
+}
+
+/// Which top-level values of a manifest the loader does not build (a
+/// [`crate::source::Unread`]): a CustomResourceDefinition's `spec`, whose OpenAPI schemas are
+/// most of a CRD file's bytes and which no rule reads. The one place that decides it.
+pub fn unread_subtree(key: &str, earlier: &dyn Fn(&str, &str) -> bool) -> bool {
+    key == "spec" && earlier("kind", "CustomResourceDefinition")
 }
 
 /// Any other object with `spec.template.spec.containers` is a workload too.
@@ -341,4 +349,20 @@ fn duck(value: Lenient<'_>, map_selector: bool) -> Result<Typed, DecodeError> {
         selector_map,
         template,
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unread_subtree;
+
+    #[test]
+    fn only_a_crd_spec_is_unread() {
+        let kind_is = |kind: &'static str| move |k: &str, v: &str| k == "kind" && v == kind;
+        assert!(unread_subtree("spec", &kind_is("CustomResourceDefinition")));
+        assert!(!unread_subtree(
+            "metadata",
+            &kind_is("CustomResourceDefinition")
+        ));
+        assert!(!unread_subtree("spec", &kind_is("Deployment")));
+    }
 }

@@ -21,7 +21,7 @@ pub mod variants;
 mod workload;
 
 pub use claim::is_read_write_once;
-pub use decode::{DecodeError, LenientDecoded, Typed, decode, decode_lenient};
+pub use decode::{DecodeError, LenientDecoded, Typed, decode, decode_lenient, unread_subtree};
 pub use hpa::{UtilizationTarget, is_decoded_hpa_version, scale_down_rules, utilization_targets};
 pub use image::{container_datastore, datastore, image_name, image_tag};
 pub use lifecycle::{has_pre_stop, pre_stop_sleep, termination_grace_seconds};

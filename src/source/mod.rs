@@ -6,8 +6,8 @@ mod yaml;
 pub use scalar::{KeyText, Resolved, resolve_plain};
 pub(crate) use yaml::PARALLEL_BYTES;
 pub use yaml::{
-    DIRECTIVE, Document, DuplicateKey, Limits, LoadError, LoadedFile, NODE_BYTES, SpanNode,
-    count_events, flags, load_str, load_str_in_run,
+    DIRECTIVE, Document, DuplicateKey, Limits, LoadError, LoadedFile, NODE_BYTES, SpanNode, Unread,
+    count_events, flags, load_str, load_str_in_run, read_everything,
 };
 
 use std::sync::Arc;

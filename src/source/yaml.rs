@@ -139,18 +139,31 @@ pub const DIRECTIVE: &str = "kubeha:";
 /// Files at least this large parse their chunks in parallel.
 pub(crate) const PARALLEL_BYTES: usize = 128 << 10;
 
+/// Which top-level values of a document are not built (no tree, no spans), decided by the
+/// caller: given the key about to take a mapping or sequence value, and `earlier(k, v)`:
+/// whether a key before it, `k`, has the scalar value `v`. The YAML layer knows no
+/// Kubernetes; the loader passes `model::unread_subtree`.
+pub type Unread = fn(key: &str, earlier: &dyn Fn(&str, &str) -> bool) -> bool;
+
+/// Builds every value ([`Unread`] for plain YAML: the config file, tests).
+pub fn read_everything(_key: &str, _earlier: &dyn Fn(&str, &str) -> bool) -> bool {
+    false
+}
+
 /// Loads every document of `text`. Never fails as a whole: broken documents become errors.
 pub fn load_str(text: &str, lines: &LineIndex, limits: &Limits) -> LoadedFile {
-    load_str_in_run(text, lines, limits, &AtomicUsize::new(0))
+    load_str_in_run(text, lines, limits, &AtomicUsize::new(0), read_everything)
 }
 
 /// [`load_str`] as one file of a run: `run_aliases` counts the bytes aliases copied in all
-/// the run's files, against [`Limits::max_run_alias_bytes`].
+/// the run's files, against [`Limits::max_run_alias_bytes`]; `unread` says which top-level
+/// values are not built.
 pub fn load_str_in_run(
     text: &str,
     lines: &LineIndex,
     limits: &Limits,
     run_aliases: &AtomicUsize,
+    unread: Unread,
 ) -> LoadedFile {
     if text.len() > limits.max_file_bytes {
         return LoadedFile {
@@ -169,9 +182,10 @@ pub fn load_str_in_run(
     }
     let chunks = split_documents(text, lines);
     // Chunks are parsed in parallel: the file's alias budget is shared between them.
-    let budget = AliasBudget {
+    let budget = Shared {
         file: AtomicUsize::new(0),
         run: run_aliases,
+        unread,
     };
     let parse = |&(start, end): &(usize, usize)| {
         let chunk = text.get(start..end).unwrap_or("");
@@ -382,7 +396,7 @@ impl Offsets {
 /// How many dedented closing brackets one chunk may have joined one at a time before giving up.
 const MAX_JOINS: usize = 64;
 
-fn parse_chunk(chunk: &str, base: usize, limits: &Limits, budget: &AliasBudget<'_>) -> ChunkOut {
+fn parse_chunk(chunk: &str, base: usize, limits: &Limits, budget: &Shared<'_>) -> ChunkOut {
     let offsets = Offsets::new(chunk, base);
     let source_name = helm_source(chunk);
     let parse = |text: &str, joins: &[usize]| {
@@ -556,7 +570,7 @@ enum Failure {
 fn parse_text(
     text: &str,
     offsets: &Offsets,
-    (limits, budget): (&Limits, &AliasBudget<'_>),
+    (limits, budget): (&Limits, &Shared<'_>),
     source_name: Option<&String>,
     (directives, joins): (&mut Directives, &mut Directives),
 ) -> (Vec<Document>, Option<Failure>, Spent) {
@@ -685,9 +699,12 @@ enum Frame {
 }
 
 /// Bytes aliases have copied so far, in this file and in the whole run.
-struct AliasBudget<'r> {
+/// What the parses of one file's chunks share: the file's and the run's alias budgets, and
+/// which subtrees are not built.
+struct Shared<'r> {
     file: AtomicUsize,
     run: &'r AtomicUsize,
+    unread: Unread,
 }
 
 /// What one parse's aliases took from the budget: given back when the chunk is parsed again.
@@ -698,7 +715,7 @@ struct Spent {
 }
 
 impl Spent {
-    fn refund(&self, budget: &AliasBudget<'_>) {
+    fn refund(&self, budget: &Shared<'_>) {
         budget.file.fetch_sub(self.file, Ordering::Relaxed);
         budget.run.fetch_sub(self.run, Ordering::Relaxed);
     }
@@ -725,7 +742,7 @@ struct Anchored {
 
 struct Builder<'l> {
     limits: &'l Limits,
-    budget: &'l AliasBudget<'l>,
+    budget: &'l Shared<'l>,
     spent: Spent,
     stack: Vec<Frame>,
     /// Finished children of the open collections, innermost last (see [`Frame`]).
@@ -754,7 +771,7 @@ struct Builder<'l> {
 type Step = Result<Option<Document>, LoadError>;
 
 impl<'l> Builder<'l> {
-    fn new(limits: &'l Limits, budget: &'l AliasBudget<'l>) -> Self {
+    fn new(limits: &'l Limits, budget: &'l Shared<'l>) -> Self {
         Self {
             limits,
             budget,
@@ -868,8 +885,9 @@ impl<'l> Builder<'l> {
         }
     }
 
-    /// The value about to start is a CustomResourceDefinition's top-level `spec`: its OpenAPI
-    /// schemas are most of the file and no rule reads them, so the tree is not built.
+    /// The value about to start is a top-level one the caller does not read ([`Unread`]: a
+    /// CustomResourceDefinition's `spec`, whose OpenAPI schemas are most of the file), so its
+    /// tree is not built.
     fn skips_next_value(&self) -> bool {
         let [
             Frame::Map {
@@ -883,14 +901,14 @@ impl<'l> Builder<'l> {
         else {
             return false;
         };
-        key.text == "spec"
-            && self
-                .keys
-                .get(*key_base..)
-                .unwrap_or_default()
-                .iter()
-                .zip(self.values.get(*base..).unwrap_or_default())
-                .any(|(k, v)| k.text == "kind" && v.as_str() == Some("CustomResourceDefinition"))
+        let keys = self.keys.get(*key_base..).unwrap_or_default();
+        let values = self.values.get(*base..).unwrap_or_default();
+        let earlier = |name: &str, value: &str| {
+            keys.iter()
+                .zip(values)
+                .any(|(k, v)| k.text == name && v.as_str() == Some(value))
+        };
+        (self.budget.unread)(&key.text, &earlier)
     }
 
     fn open(&mut self, span: Span) -> Result<(), LoadError> {
@@ -1651,10 +1669,26 @@ mod directives {
 mod skipping {
     use super::*;
 
+    /// The loader's predicate (`model::unread_subtree`), here so the YAML layer's mechanism is
+    /// tested without the Kubernetes layer.
+    fn crd_spec(key: &str, earlier: &dyn Fn(&str, &str) -> bool) -> bool {
+        key == "spec" && earlier("kind", "CustomResourceDefinition")
+    }
+
+    fn load(text: &str, unread: Unread) -> LoadedFile {
+        load_str_in_run(
+            text,
+            &LineIndex::new(text),
+            &Limits::default(),
+            &AtomicUsize::new(0),
+            unread,
+        )
+    }
+
     #[test]
-    fn crd_specs_are_not_built_but_keep_their_span() {
+    fn unread_values_are_not_built_but_keep_their_span() {
         let text = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: a.b}\nspec:\n  group: b\n  versions: [{name: v1, schema: {x: [1, {y: 2}]}}]\nnext: 1\n";
-        let f = load_str(text, &LineIndex::new(text), &Limits::default());
+        let f = load(text, crd_spec);
         assert!(f.errors.is_empty(), "{:?}", f.errors);
         let doc = &f.documents[0];
         assert_eq!(doc.root["spec"], Value::Null);
@@ -1665,9 +1699,15 @@ mod skipping {
             &text[spec.key.start as usize..spec.key.end as usize],
             "spec"
         );
-        // A Deployment's spec is built as usual.
+        // Plain YAML builds everything; so does the predicate for a Deployment's spec.
+        assert_eq!(
+            load(text, read_everything).documents[0].root["spec"]["group"],
+            "b"
+        );
         let text = "kind: Deployment\nspec: {replicas: 2}\n";
-        let f = load_str(text, &LineIndex::new(text), &Limits::default());
-        assert_eq!(f.documents[0].root["spec"]["replicas"], 2);
+        assert_eq!(
+            load(text, crd_spec).documents[0].root["spec"]["replicas"],
+            2
+        );
     }
 }
