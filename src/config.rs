@@ -131,24 +131,6 @@ impl Config {
         self.rules.get(rule).is_some_and(|s| s.enabled)
     }
 
-    /// `.kubeha.yaml` in `start` or the nearest parent directory that has one, stopping at the
-    /// repository root (the directory with `.git`), like git and ruff.
-    pub fn discover(start: &Path) -> Option<PathBuf> {
-        for dir in start.ancestors() {
-            let found = FILE_NAMES
-                .iter()
-                .map(|name| dir.join(name))
-                .find(|p| p.is_file());
-            if found.is_some() {
-                return found;
-            }
-            if dir.join(".git").exists() {
-                return None;
-            }
-        }
-        None
-    }
-
     /// A file name (relative to the working directory, or absolute) as a path relative to the
     /// config file's directory, with forward slashes: what `path:` and `exclude:` globs see.
     pub fn relative_name(&self, name: &str) -> String {

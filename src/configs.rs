@@ -94,14 +94,36 @@ impl ConfigSet {
     pub fn push_file(&mut self, group: usize) {
         self.of_file.push(group);
     }
+}
 
-    /// Applies `change` to every config (a command-line switch).
-    pub fn for_each_mut<E>(
-        &mut self,
-        mut change: impl FnMut(&mut Config) -> Result<(), E>,
-    ) -> Result<(), E> {
-        self.configs.iter_mut().try_for_each(&mut change)
+/// The `.kubeha.yaml` (or `.kubeha.yml`) in `dir` or its nearest parent directory that has
+/// one, stopping at the repository root (the directory holding `.git`), like git and ruff.
+pub fn nearest_config(dir: &Path) -> Option<PathBuf> {
+    nearest_in(dir, &mut HashMap::new())
+}
+
+/// [`nearest_config`], remembering the answer for every directory it passed in `cache`.
+fn nearest_in(dir: &Path, cache: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let mut visited = Vec::new();
+    let mut found = None;
+    for d in dir.ancestors() {
+        if let Some(cached) = cache.get(d) {
+            found.clone_from(cached);
+            break;
+        }
+        visited.push(d.to_owned());
+        if let Some(file) = FILE_NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
+            found = Some(file);
+            break;
+        }
+        if d.join(".git").exists() {
+            break;
+        }
     }
+    for d in visited {
+        cache.insert(d, found.clone());
+    }
+    found
 }
 
 /// How a config is read: from its file (`Some`), or the defaults (`None`), with the
@@ -170,27 +192,7 @@ impl<'a> Resolver<'a> {
 
     /// The config file nearest to directory `dir`, up to the repository root.
     fn nearest(&self, dir: &Path) -> Option<PathBuf> {
-        let mut state = self.state();
-        let mut visited = Vec::new();
-        let mut found = None;
-        for d in dir.ancestors() {
-            if let Some(cached) = state.nearest.get(d) {
-                found.clone_from(cached);
-                break;
-            }
-            visited.push(d.to_owned());
-            if let Some(file) = FILE_NAMES.iter().map(|n| d.join(n)).find(|p| p.is_file()) {
-                found = Some(file);
-                break;
-            }
-            if d.join(".git").exists() {
-                break;
-            }
-        }
-        for d in visited {
-            state.nearest.insert(d, found.clone());
-        }
-        found
+        nearest_in(dir, &mut self.state().nearest)
     }
 
     /// The index of the config governing directory `dir`, loading it on first sight.

@@ -565,7 +565,7 @@ impl<'c> Server<'c> {
         if self.file_of.contains_key(&path) {
             return;
         }
-        let nearest = path.parent().and_then(Config::discover);
+        let nearest = path.parent().and_then(crate::configs::nearest_config);
         let group = if let Some(group) = self.configs.find(nearest.as_deref()) {
             group
         } else {
