@@ -319,7 +319,7 @@ impl<'c> Server<'c> {
             }
             ls::DidSaveTextDocument::METHOD => parse(n).map(|p: DidSaveTextDocumentParams| {
                 if let Some(path) = convert::path_of(&p.text_document.uri)
-                    && self.is_config(&path)
+                    && Self::is_config(&path)
                 {
                     self.reload();
                 }
@@ -520,15 +520,10 @@ impl<'c> Server<'c> {
     }
 
     /// A `.kubeha.yaml` anywhere: a change to one may change which config governs a file.
-    fn is_config(&self, path: &Path) -> bool {
+    fn is_config(path: &Path) -> bool {
         path.file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| crate::config::FILE_NAMES.contains(&n))
-            || self
-                .configs
-                .configs()
-                .iter()
-                .any(|c| c.path.as_deref() == Some(path))
     }
 
     /// File `i` as it is now: the open buffer, else the disk (a deleted file is empty).
@@ -605,7 +600,7 @@ impl<'c> Server<'c> {
     }
 
     fn buffer_changed(&mut self, path: PathBuf) {
-        if self.is_config(&path) {
+        if Self::is_config(&path) {
             self.reload();
         } else if let Some(&i) = self.file_of.get(&path) {
             self.refresh(i);
@@ -644,7 +639,7 @@ impl<'c> Server<'c> {
         if self.open.remove(&path).is_none() {
             return;
         }
-        if self.is_config(&path) {
+        if Self::is_config(&path) {
             self.reload();
         } else if let Some(&i) = self.file_of.get(&path) {
             self.refresh(i);
@@ -657,7 +652,7 @@ impl<'c> Server<'c> {
             let Some(path) = convert::path_of(&event.uri) else {
                 continue;
             };
-            if self.is_config(&path) {
+            if Self::is_config(&path) {
                 reload = true;
                 continue;
             }
