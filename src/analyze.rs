@@ -1,6 +1,7 @@
 //! The analysis stage: every enabled rule over a loaded [`Workspace`], then suppressions and
 //! the sort; once per config when files have configs of their own ([`analyze_set`]).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -19,47 +20,69 @@ use crate::suppress;
 
 /// Runs every enabled rule over a loaded workspace and applies suppressions.
 pub fn analyze(ws: &Workspace, config: &Config) -> Report {
-    analyze_files(ws, ws.files.clone(), config)
+    let all = |_: FileId| true;
+    let found = find(ws, config, &all, &|_| config.default_namespace.as_str());
+    report_for(ws, config, &all, found)
 }
 
-/// [`analyze`] with each file's own config: once per config that governs a linted file, over
-/// the whole workspace (the other configs' files are context there, so references across
-/// them resolve), then the reports merged in file order.
+/// [`analyze`] with each file's own config. The rules run over the whole workspace (so
+/// references across configs resolve) once per class of configs under which they run alike
+/// ([`Config::same_rules`]: per-environment configs usually differ only in `ignore:`,
+/// `exclude:` or `default-namespace`), so a thousand such configs cost one run of the rules;
+/// then each config's files get their findings, suppressions and config file, and the reports
+/// are merged in file order.
 pub fn analyze_set(ws: &Workspace, configs: &ConfigSet) -> Report {
-    let [config] = configs.configs() else {
-        return merge(
-            ws,
-            configs
-                .configs()
-                .iter()
-                .enumerate()
-                .filter_map(|(group, config)| {
-                    let mine = |file: usize| configs.group_of(FileId::new(file)) == group;
-                    if !(0..ws.files.len())
-                        .any(|f| mine(f) && ws.files.get(f).is_some_and(|s| s.is_linted()))
-                    {
-                        return None;
-                    }
-                    let files = ws
-                        .files
-                        .iter()
-                        .enumerate()
-                        .map(|(f, source)| {
-                            if mine(f) || source.role != Role::Linted {
-                                Arc::clone(source)
-                            } else {
-                                Arc::new(SourceFile {
-                                    role: Role::Context,
-                                    ..SourceFile::clone(source)
-                                })
-                            }
-                        })
-                        .collect();
-                    Some(analyze_files(ws, files, config))
-                }),
-        );
-    };
-    analyze(ws, config)
+    let groups = configs.configs();
+    if groups.len() == 1 {
+        return analyze(ws, configs.run());
+    }
+    let mut class_of: Vec<usize> = Vec::with_capacity(groups.len());
+    let mut leads: Vec<&Config> = Vec::new();
+    for config in groups {
+        let class = leads.iter().position(|lead| lead.same_rules(config));
+        class_of.push(class.unwrap_or_else(|| {
+            leads.push(config);
+            leads.len() - 1
+        }));
+    }
+    let group_of = |file: FileId| configs.group_of(file);
+    // Which configs govern a linted file (the others have nothing to report).
+    let mut lints = vec![false; groups.len()];
+    for (i, source) in ws.files.iter().enumerate() {
+        if source.is_linted()
+            && let Some(l) = lints.get_mut(group_of(FileId::new(i)))
+        {
+            *l = true;
+        }
+    }
+    let namespace_of = |file: FileId| configs.of(file).default_namespace.as_str();
+    let mut reports = Vec::new();
+    for (class, lead) in leads.iter().enumerate() {
+        let in_class = |file: FileId| class_of.get(group_of(file)) == Some(&class);
+        let mut found = find(ws, lead, &in_class, &namespace_of);
+        let mut by_group: HashMap<usize, Vec<Finding>> = HashMap::new();
+        for f in std::mem::take(&mut found.findings) {
+            by_group.entry(group_of(f.file)).or_default().push(f);
+        }
+        for (group, config) in groups.iter().enumerate() {
+            if class_of.get(group) != Some(&class) || !lints.get(group).copied().unwrap_or(false) {
+                continue;
+            }
+            let mine = |file: FileId| group_of(file) == group;
+            let findings = by_group.remove(&group).unwrap_or_default();
+            reports.push(report_for(
+                ws,
+                config,
+                &mine,
+                Found {
+                    findings,
+                    incomplete: found.incomplete.clone(),
+                    rules_run: found.rules_run.clone(),
+                },
+            ));
+        }
+    }
+    merge(ws, reports.into_iter())
 }
 
 /// One report of the per-config reports of [`analyze_set`]: each group's findings (on its own
@@ -73,6 +96,8 @@ fn merge(ws: &Workspace, reports: impl Iterator<Item = Report>) -> Report {
         ..Report::default()
     };
     let workspace_files = FileId::new(ws.files.len());
+    let mut incomplete_at: HashMap<(FileId, crate::source::Span), usize> = HashMap::new();
+    let mut warned: std::collections::HashSet<String> = std::collections::HashSet::new();
     for mut report in reports {
         // A group's config file, if any, is its file `workspace_files`.
         let config_file = report.files.get(workspace_files.index()).map(|source| {
@@ -96,27 +121,25 @@ fn merge(ws: &Workspace, reports: impl Iterator<Item = Report>) -> Report {
         out.findings.append(&mut report.findings);
         out.object_refs.append(&mut report.object_refs);
         for i in report.incomplete {
-            match out
-                .incomplete
-                .iter_mut()
-                .find(|o| (o.file, o.span) == (i.file, i.span))
-            {
-                Some(o) => {
+            if let Some(&at) = incomplete_at.get(&(i.file, i.span)) {
+                if let Some(o) = out.incomplete.get_mut(at) {
                     o.rules.extend(i.rules);
                     o.rules.sort_unstable();
                     o.rules.dedup();
                 }
-                None => out.incomplete.push(i),
+            } else {
+                incomplete_at.insert((i.file, i.span), out.incomplete.len());
+                out.incomplete.push(i);
             }
         }
         for w in report.warnings {
-            if !out.warnings.contains(&w) {
+            if warned.insert(w.clone()) {
                 out.warnings.push(w);
             }
         }
         out.rules_run.extend(report.rules_run);
     }
-    let order: std::collections::HashMap<&str, usize> = RULES
+    let order: HashMap<&str, usize> = RULES
         .iter()
         .enumerate()
         .map(|(i, r)| (r.meta().name, i))
@@ -134,34 +157,66 @@ fn merge(ws: &Workspace, reports: impl Iterator<Item = Report>) -> Report {
     out
 }
 
-/// [`analyze`] over `files`: the workspace's files, each in the role it has in this analysis.
-fn analyze_files(ws: &Workspace, files: Vec<Arc<SourceFile>>, config: &Config) -> Report {
+/// What the rules found over the workspace, for the files one analysis reports on.
+struct Found {
+    findings: Vec<Finding>,
+    incomplete: Vec<Incomplete>,
+    rules_run: Vec<&'static str>,
+}
+
+/// Runs the rules `config` enables over the whole workspace and keeps the findings on the
+/// linted files `reported` marks (the others are context, as if loaded with `--context`).
+/// `namespace_of` is the default namespace of each file's own config.
+fn find<'c>(
+    ws: &Workspace,
+    config: &Config,
+    reported: &dyn Fn(FileId) -> bool,
+    namespace_of: &dyn Fn(FileId) -> &'c str,
+) -> Found {
+    let (broken, any_unparsed, incomplete) =
+        narrowed(&ws.files, &ws.problems, config, namespace_of);
+    let variants = variants_of(&ws.files, config, &ws.objects);
+    let index = Index::with_variants(&ws.objects, &broken, any_unparsed, variants);
+    let mut findings = run_rules(&ws.files, &ws.problems, &ws.objects, &index, config);
+    findings.retain(|f| {
+        ws.files.get(f.file.index()).is_some_and(|s| s.is_linted()) && reported(f.file)
+    });
+    Found {
+        findings,
+        incomplete,
+        rules_run: RULES
+            .iter()
+            .map(|r| r.meta().name)
+            .filter(|name| config.is_enabled(name))
+            .collect(),
+    }
+}
+
+/// The report on the files `mine` marks, under `config`: what [`find`] found there, with
+/// template origins, the config's suppressions applied (its file joins the list), sorted.
+fn report_for(
+    ws: &Workspace,
+    config: &Config,
+    mine: &dyn Fn(FileId) -> bool,
+    found: Found,
+) -> Report {
     let mut report = Report {
-        files,
+        files: ws.files.clone(),
         input_errors: ws.input_errors.clone(),
         documents: ws.document_count(),
         skipped: ws.skipped.clone(),
+        incomplete: found.incomplete,
+        rules_run: found.rules_run,
         ..Report::default()
     };
     let objects = &ws.objects;
-    let problems = &ws.problems;
     report.object_refs = objects
         .iter()
-        .filter(|o| report.is_linted(o.file))
+        .filter(|o| report.is_linted(o.file) && mine(o.file))
         .map(|o| (o.file, rules::object_ref(o)))
         .collect();
     report.objects = report.object_refs.len();
-
-    let (broken, any_unparsed) = narrowed(&mut report, problems, config);
-    let variants = variants_of(&report.files, config, objects);
-    let index = Index::with_variants(objects, &broken, any_unparsed, variants);
-    let mut findings = run_rules(&report.files, problems, objects, &index, config);
-    report.rules_run = RULES
-        .iter()
-        .map(|r| r.meta().name)
-        .filter(|name| config.is_enabled(name))
-        .collect();
-    findings.retain(|f| report.is_linted(f.file));
+    let mut findings = found.findings;
     for f in &mut findings {
         if let Some(o) = &f.object {
             f.origin = ws.origins.get(&(f.file, o.document)).cloned();
@@ -182,6 +237,7 @@ fn analyze_files(ws: &Workspace, files: Vec<Arc<SourceFile>>, config: &Config) -
             rules_run: &report.rules_run,
             partial: ws.partial,
             comments: &ws.comments,
+            reported: mine,
         },
     );
     findings.extend(outcome.unused);
@@ -251,20 +307,22 @@ fn variants_of(files: &[Arc<SourceFile>], config: &Config, objects: &[Object]) -
 /// known), and every document that failed to parse, narrowed to the namespaces its text names
 /// (an unreadable file, or a templated namespace, leaves every namespace unknown). Records
 /// each in `report.incomplete` with the rules it switches off.
-fn narrowed(
-    report: &mut Report,
+fn narrowed<'c>(
+    files: &[Arc<SourceFile>],
     problems: &LoadProblems,
     config: &Config,
-) -> (Vec<BrokenObject>, bool) {
+    namespace_of: &dyn Fn(FileId) -> &'c str,
+) -> (Vec<BrokenObject>, bool, Vec<Incomplete>) {
     let rules: Vec<&'static str> = NARROWED_RULES
         .iter()
         .copied()
         .filter(|r| config.is_enabled(r))
         .collect();
+    let mut incomplete = Vec::new();
     let mut broken = problems.broken.clone();
     let mut any_unparsed = false;
     for (b, (file, span)) in problems.broken.iter().zip(&problems.broken_at) {
-        report.incomplete.push(Incomplete {
+        incomplete.push(Incomplete {
             file: *file,
             span: *span,
             namespaces: Some(vec![b.namespace.clone()]),
@@ -273,18 +331,15 @@ fn narrowed(
         });
     }
     for (file, e) in &problems.yaml {
-        let text = report
-            .files
-            .get(file.index())
-            .map_or("", |f| f.text.as_str());
-        let namespaces = unparsed_namespaces(text, e, &config.default_namespace);
+        let text = files.get(file.index()).map_or("", |f| f.text.as_str());
+        let namespaces = unparsed_namespaces(text, e, namespace_of(*file));
         match &namespaces {
             Some(list) => broken.extend(list.iter().map(|ns| BrokenObject {
                 namespace: ns.clone(),
             })),
             None => any_unparsed = true,
         }
-        report.incomplete.push(Incomplete {
+        incomplete.push(Incomplete {
             file: *file,
             span: e.span,
             namespaces,
@@ -293,9 +348,9 @@ fn narrowed(
         });
     }
     if rules.is_empty() {
-        report.incomplete.clear();
+        incomplete.clear();
     }
-    (broken, any_unparsed)
+    (broken, any_unparsed, incomplete)
 }
 
 /// The namespaces an unparseable document may belong to: every `namespace:` value its text

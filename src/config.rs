@@ -131,6 +131,22 @@ impl Config {
         self.rules.get(rule).is_some_and(|s| s.enabled)
     }
 
+    /// Whether the rules run alike under both configs: the same rules on, at the same
+    /// severities, with the same options written, for the same Kubernetes version, and no
+    /// `variants:` (which shape the index). Their findings may then be computed once.
+    pub fn same_rules(&self, other: &Config) -> bool {
+        self.kubernetes_version == other.kubernetes_version
+            && self.variants.is_empty()
+            && other.variants.is_empty()
+            && self.rules.len() == other.rules.len()
+            && self.rules.iter().all(|(name, a)| {
+                other.rules.get(name).is_some_and(|b| {
+                    (a.enabled, a.severity, a.severity_configured, &a.written)
+                        == (b.enabled, b.severity, b.severity_configured, &b.written)
+                })
+            })
+    }
+
     /// A file name (relative to the working directory, or absolute) as a path relative to the
     /// config file's directory, with forward slashes: what `path:` and `exclude:` globs see.
     pub fn relative_name(&self, name: &str) -> String {
@@ -289,10 +305,15 @@ impl Config {
                 .map_err(|_| cx.explain(&at.clone().key("severity")))?
                 .apply(settings);
         }
+        let written = Value::Object(options);
         settings.options = meta
             .options
-            .decode(&Value::Object(options))
+            .decode(&written)
             .map_err(|inner| cx.explain(&FieldPath([at.0, inner.0].concat())))?;
+        settings.written = written
+            .as_object()
+            .is_some_and(|m| !m.is_empty())
+            .then_some(written);
         Ok(())
     }
 

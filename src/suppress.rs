@@ -316,6 +316,8 @@ pub struct Run<'a> {
     pub partial: bool,
     /// Per file: where its `# kubeha:` comments are (see [`crate::source::LoadedFile`]).
     pub comments: &'a [Vec<u32>],
+    /// Whether this analysis reports on a file (false: another config's file, context here).
+    pub reported: &'a dyn Fn(FileId) -> bool,
 }
 
 /// Removes suppressed findings; returns unused suppressions and missing-reason warnings.
@@ -333,6 +335,7 @@ pub fn apply(findings: &mut Vec<Finding>, run: &Run<'_>) -> Outcome {
         run.objects,
         run.files,
         run.config,
+        run.reported,
     );
     report(&suppressions, run)
 }
@@ -344,15 +347,17 @@ fn collect(run: &Run<'_>) -> Vec<Suppression> {
         config_file,
         config,
         comments,
+        reported,
         ..
     } = *run;
+    // Another config's files are reported (and their suppressions judged) under that config.
     let mut suppressions = Vec::new();
-    for (i, o) in objects.with_ids() {
+    for (i, o) in objects.with_ids().filter(|(_, o)| reported(o.file)) {
         annotation_suppressions(i, o, files, &mut suppressions);
     }
     for (i, f) in files.iter().enumerate() {
         let file = FileId::new(i);
-        if Some(file) != config_file {
+        if Some(file) != config_file && reported(file) {
             let found = comments.get(i).map_or(&[][..], Vec::as_slice);
             comment_suppressions(file, f, found, &mut suppressions);
         }
@@ -511,21 +516,26 @@ fn remove_suppressed(
     objects: &[Object],
     files: &[Arc<SourceFile>],
     config: &Config,
+    reported: &dyn Fn(FileId) -> bool,
 ) {
     let by_identity: HashMap<(FileId, usize, &str, &str), ObjectId> = objects
         .with_ids()
+        .filter(|(_, o)| reported(o.file))
         .map(|(i, o)| ((o.file, o.document, o.kind.as_str(), o.name.as_str()), i))
         .collect();
     let lookup = Lookup::new(suppressions, config);
     // `path:` globs are relative to the config file's directory, however the file was named.
-    let file_names: Vec<String> = if config.ignores.is_empty() {
-        Vec::new()
-    } else {
-        files
-            .iter()
-            .map(|f| config.relative_name(&f.name))
-            .collect()
-    };
+    // Only the files with findings: a run may have many more (one config of many).
+    let mut file_names: HashMap<FileId, String> = HashMap::new();
+    if !config.ignores.is_empty() {
+        for f in findings.iter() {
+            file_names.entry(f.file).or_insert_with(|| {
+                files
+                    .get(f.file.index())
+                    .map_or_else(String::new, |s| config.relative_name(&s.name))
+            });
+        }
+    }
     let mut candidates = Vec::new();
     findings.retain(|f| {
         let line = files
@@ -543,7 +553,7 @@ fn remove_suppressed(
         });
         let subject = Subject {
             names: [
-                file_names.get(f.file.index()).map(String::as_str),
+                file_names.get(&f.file).map(String::as_str),
                 f.origin.as_deref(),
             ],
             kind: f.object.as_ref().map(|o| o.kind.as_str()),
@@ -601,12 +611,13 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
             .map_or(0, |f| f.line_col(s.span.start).line);
         // Findings of context files were never reported, so their suppressions prove nothing
         // and are not this run's business.
-        let in_context = files.get(s.file.index()).is_some_and(|f| {
-            matches!(
-                f.role,
-                crate::source::Role::Context | crate::source::Role::NotManifest
-            )
-        });
+        let in_context = (Some(s.file) != run.config_file && !(run.reported)(s.file))
+            || files.get(s.file.index()).is_some_and(|f| {
+                matches!(
+                    f.role,
+                    crate::source::Role::Context | crate::source::Role::NotManifest
+                )
+            });
         if s.needs_reason && s.reason.is_empty() && !in_context {
             outcome.warnings.push(format!(
                 "{name}:{line}: {} gives no reason: say why the finding does not apply",
@@ -769,6 +780,7 @@ mod tests {
             rules_run: &["single-replica"],
             partial: false,
             comments: &[],
+            reported: &|_| true,
         };
         let mut suppressions = collect(&run);
         let mut findings: Vec<Finding> = (0..60_000)
@@ -796,7 +808,14 @@ mod tests {
                 fix: None,
             })
             .collect();
-        remove_suppressed(&mut findings, &mut suppressions, &[], &files, &config);
+        remove_suppressed(
+            &mut findings,
+            &mut suppressions,
+            &[],
+            &files,
+            &config,
+            &|_| true,
+        );
         // Kept: the other rule's findings, and those of the apps no entry names.
         assert_eq!(findings.len(), 20_000 + 40_000 / 2);
         assert!(findings.iter().all(|f| {

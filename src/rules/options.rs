@@ -134,6 +134,9 @@ pub struct RuleSettings {
     pub severity_configured: bool,
     /// The rule's options, decoded with its [`OptionsType`].
     pub options: AnyOptions,
+    /// The options as written in the config (`None`: the defaults), so two configs can tell
+    /// whether their rules behave alike.
+    pub written: Option<Value>,
 }
 
 impl RuleSettings {
@@ -143,6 +146,7 @@ impl RuleSettings {
             severity: meta.severity,
             severity_configured: false,
             options: meta.options.defaults(),
+            written: None,
         }
     }
 }

@@ -799,3 +799,45 @@ fn algorithmic_blow_ups_fit_in_fixed_time_and_memory_beside_a_good_file() {
         assert!(f["message"].as_str().unwrap().len() < 4096, "{f}");
     }
 }
+
+/// A repository with a `.kubeha.yaml` per directory, 3,000 of them, that differ only in their
+/// `ignore:` entries: the rules run once for all of them (they run alike), and each config's
+/// unused entry is reported in that config. One analysis per config was 3,000 runs of every
+/// rule over every file, and each config's suppressions walked every file and object.
+#[test]
+fn many_configs_that_run_rules_alike_share_one_run() {
+    const ENVS: usize = 3000;
+    let dir = fresh_dir("hostile-many-configs");
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    for i in 0..ENVS {
+        let env = format!("env{i}");
+        std::fs::create_dir_all(dir.join(&env)).unwrap();
+        write(
+            &dir,
+            &format!("{env}/.kubeha.yaml"),
+            format!("ignore:\n  - {{path: gone.yaml, reason: removed from {env}}}\n"),
+        );
+        write(
+            &dir,
+            &format!("{env}/web.yaml"),
+            GOOD.replace("  name: good\n", &format!("  name: good-{i}\n")),
+        );
+    }
+    let (code, stdout, stderr) = run_bounded(
+        Command::new(env!("CARGO_BIN_EXE_kubeha"))
+            .current_dir(&dir)
+            .args(["check", "--format", "json", "--fail-on", "never"]),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let unused: std::collections::BTreeSet<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "unused-suppression")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(unused.len(), ENVS, "one unused entry per config");
+    assert!(unused.contains("env7/.kubeha.yaml"), "{unused:?}");
+    assert_eq!(report["summary"]["files"], ENVS);
+}
