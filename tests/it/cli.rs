@@ -17,7 +17,7 @@ fn run(args: &[&str]) -> Output {
 }
 
 /// Runs kubeha with `args`, feeding `input` on stdin.
-fn run_stdin(args: &[&str], input: &str) -> Output {
+pub(crate) fn run_stdin(args: &[&str], input: &str) -> Output {
     let mut child = kubeha()
         .args(args)
         .stdin(Stdio::piped())

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use kubeha::ConfigSet;
 use kubeha::finding::Applicability;
@@ -412,22 +412,10 @@ fn diff_prints_and_changes_nothing_and_fix_writes() {
 
 #[test]
 fn fix_on_stdin_prints_the_fixed_text_and_reports_on_stderr() {
-    use std::io::Write as _;
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
-    let mut child = kubeha(dir)
-        .args(["check", "-", "--fix", "--no-config", "--format", "concise"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(FIXABLE_DOC.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = crate::cli::run_stdin(
+        &["check", "-", "--fix", "--no-config", "--format", "concise"],
+        FIXABLE_DOC,
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         text.starts_with("apiVersion: batch/v1\nkind: CronJob\n"),
