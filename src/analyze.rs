@@ -119,7 +119,7 @@ fn merge(ws: &Workspace, reports: impl Iterator<Item = Report>) -> Report {
             }
         }
         out.findings.append(&mut report.findings);
-        out.object_refs.append(&mut report.object_refs);
+        out.objects += report.objects;
         for i in report.incomplete {
             if let Some(&at) = incomplete_at.get(&(i.file, i.span)) {
                 if let Some(o) = out.incomplete.get_mut(at) {
@@ -151,8 +151,11 @@ fn merge(ws: &Workspace, reports: impl Iterator<Item = Report>) -> Report {
         i.rules
             .sort_by_key(|r| order.get(r).copied().unwrap_or(usize::MAX));
     }
-    out.object_refs.sort_by_key(|(file, _)| *file);
-    out.objects = out.object_refs.len();
+    out.object_refs = ws
+        .objects
+        .iter()
+        .map(|o| (o.file, rules::object_ref(o)))
+        .collect();
     sort_findings(&mut out.findings);
     out
 }
@@ -212,13 +215,15 @@ fn report_for(
     let objects = &ws.objects;
     report.object_refs = objects
         .iter()
-        .filter(|o| report.is_linted(o.file) && mine(o.file))
         .map(|o| (o.file, rules::object_ref(o)))
         .collect();
-    report.objects = report.object_refs.len();
+    report.objects = objects
+        .iter()
+        .filter(|o| report.is_linted(o.file) && mine(o.file))
+        .count();
     let mut findings = found.findings;
     for f in &mut findings {
-        if let Some(o) = &f.object {
+        if let Some(o) = report.object(f) {
             f.origin = ws.origins.get(&(f.file, o.document)).cloned();
         }
     }

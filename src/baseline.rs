@@ -41,10 +41,10 @@ impl Baseline {
                 .map(|f| {
                     let file = file_name(report, f);
                     Entry {
-                        fingerprint: f.fingerprint(file),
+                        fingerprint: f.fingerprint(file, report.object(f)),
                         rule: f.rule.to_owned(),
                         file: file.to_owned(),
-                        object: f.object.as_ref().map(|o| match &o.namespace {
+                        object: report.object(f).map(|o| match &o.namespace {
                             Some(ns) => format!("{}/{ns}/{}", o.kind, o.name),
                             None => format!("{}/{}", o.kind, o.name),
                         }),
@@ -65,7 +65,7 @@ impl Baseline {
         let fingerprints: Vec<String> = report
             .findings
             .iter()
-            .map(|f| f.fingerprint(file_name(report, f)))
+            .map(|f| f.fingerprint(file_name(report, f), report.object(f)))
             .collect();
         let before = report.findings.len();
         let mut keep = fingerprints

@@ -47,6 +47,15 @@ pub struct ObjectRef {
     pub document: usize,
 }
 
+/// Which object a finding is about: one the workspace loaded, by id (its names are resolved
+/// through the report when rendering), or a document that never became an object (it does
+/// not fit its schema, or repeats a key), by what its text names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ObjectKey {
+    Loaded(crate::model::ObjectId),
+    Unloaded(Box<ObjectRef>),
+}
+
 /// Another location that explains a finding (the first of two duplicate keys, the PDB that
 /// blocks a workload, …).
 #[derive(Clone, Debug)]
@@ -65,7 +74,8 @@ pub struct Finding {
     /// Index of the file in the report's file list.
     pub file: crate::source::FileId,
     pub span: Span,
-    pub object: Option<ObjectRef>,
+    /// The object it is about; [`crate::report::Report::object`] gives its names.
+    pub object: Option<ObjectKey>,
     /// Field path inside the object, when the finding is about a field.
     pub path: Option<FieldPath>,
     pub related: Vec<Related>,
@@ -104,8 +114,8 @@ pub struct Fix {
 impl Finding {
     /// A fingerprint that survives unrelated edits: rule + object identity + field path, never
     /// line numbers. Findings without an object (syntax errors) fall back to file + message.
-    pub fn fingerprint(&self, file_name: &str) -> String {
-        let identity = match (&self.object, &self.path) {
+    pub fn fingerprint(&self, file_name: &str, object: Option<&ObjectRef>) -> String {
+        let identity = match (object, &self.path) {
             (Some(o), path) => format!(
                 "{}\0{}\0{}\0{}\0{}\0{}",
                 self.rule,

@@ -92,7 +92,15 @@ impl Workspace {
             ws.problems.extend(file.problems);
             ws.input_errors.extend(file.error);
         }
+        ws.number_objects(0);
         ws
+    }
+
+    /// Gives the objects from `from` on their ids: their places in the list.
+    fn number_objects(&mut self, from: usize) {
+        for (i, o) in self.objects.iter_mut().enumerate().skip(from) {
+            o.id = model::ObjectId::new(i);
+        }
     }
 
     /// Loads `input` again as file `file` (an edited buffer, a file changed on disk), in place
@@ -119,6 +127,7 @@ impl Workspace {
         let start = self.objects.partition_point(|o| o.file < file);
         let end = self.objects.partition_point(|o| o.file <= file);
         self.objects.splice(start..end, loaded.objects);
+        self.number_objects(start);
         self.problems.remove_file(file);
         self.problems.extend(loaded.problems);
         let name = &input.name;
@@ -514,6 +523,7 @@ fn object_of(
     }
     let name = object.map(|o| o.name).unwrap_or_default();
     Some(Object {
+        id: model::ObjectId::new(0),
         file,
         document,
         api_version,

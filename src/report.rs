@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::discover::{InputError, Skipped};
-use crate::finding::{Finding, ObjectRef, Severity};
+use crate::finding::{Finding, ObjectKey, ObjectRef, Severity};
 use crate::source::{SourceFile, Span};
 
 /// Everything a run found, ready for any renderer.
@@ -16,7 +16,9 @@ pub struct Report {
     pub input_errors: Vec<InputError>,
     pub documents: usize,
     pub objects: usize,
-    /// Every object of the reported files, for formats that list what was checked (JUnit).
+    /// Every object of the workspace, by [`crate::model::ObjectId`]: what findings' object
+    /// ids name, and (those of linted files) what formats that list what was checked show
+    /// (JUnit).
     pub object_refs: Vec<(crate::source::FileId, ObjectRef)>,
     /// The rules that ran, in registry order.
     pub rules_run: Vec<&'static str>,
@@ -67,6 +69,14 @@ impl Report {
     /// Files reported on (not `--context` only, not skipped, not the config).
     pub fn linted_files(&self) -> usize {
         self.files.iter().filter(|f| f.is_linted()).count()
+    }
+
+    /// The object finding `f` is about, by its names.
+    pub fn object<'r>(&'r self, f: &'r Finding) -> Option<&'r ObjectRef> {
+        match f.object.as_ref()? {
+            ObjectKey::Loaded(id) => self.object_refs.get(id.index()).map(|(_, o)| o),
+            ObjectKey::Unloaded(o) => Some(o),
+        }
     }
 
     /// Whether findings in `file` are shown.

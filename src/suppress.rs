@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::finding::Finding;
+use crate::finding::{Finding, ObjectKey};
 use crate::model::{FieldPath, Object, ObjectId, ObjectList as _, resolve};
 use crate::rules::object_ref;
 use crate::source::{FileId, SourceFile, Span};
@@ -541,24 +541,34 @@ fn remove_suppressed(
         let line = files
             .get(f.file.index())
             .map_or(0, |file| file.line_col(f.span.start).line);
-        let object = f.object.as_ref().and_then(|o| {
-            by_identity
-                .get(&(f.file, o.document, o.kind.as_str(), o.name.as_str()))
-                .copied()
-        });
-        let namespace = f.object.as_ref().map(|o| {
-            o.namespace
-                .as_deref()
-                .unwrap_or(config.default_namespace.as_str())
-        });
+        // The object: by its id, or (a document that did not load) by what it names.
+        let (object, named) = match &f.object {
+            Some(ObjectKey::Loaded(id)) => (
+                Some(*id),
+                objects.object(*id).map(|o| {
+                    (
+                        o.kind.as_str(),
+                        o.name.as_str(),
+                        o.explicit_namespace.as_deref(),
+                    )
+                }),
+            ),
+            Some(ObjectKey::Unloaded(o)) => (
+                by_identity
+                    .get(&(f.file, o.document, o.kind.as_str(), o.name.as_str()))
+                    .copied(),
+                Some((o.kind.as_str(), o.name.as_str(), o.namespace.as_deref())),
+            ),
+            None => (None, None),
+        };
         let subject = Subject {
             names: [
                 file_names.get(&f.file).map(String::as_str),
                 f.origin.as_deref(),
             ],
-            kind: f.object.as_ref().map(|o| o.kind.as_str()),
-            namespace,
-            name: f.object.as_ref().map(|o| o.name.as_str()),
+            kind: named.map(|(kind, _, _)| kind),
+            namespace: named.map(|(_, _, ns)| ns.unwrap_or(config.default_namespace.as_str())),
+            name: named.map(|(_, name, _)| name),
         };
         candidates.clear();
         lookup.candidates(f.file, line, object, &subject, &mut candidates);
@@ -795,13 +805,13 @@ mod tests {
                 help: None,
                 file: FileId::new(0),
                 span: Span::default(),
-                object: Some(ObjectRef {
+                object: Some(ObjectKey::Unloaded(Box::new(ObjectRef {
                     api_version: "apps/v1".to_owned(),
                     kind: "Deployment".to_owned(),
                     namespace: None,
                     name: format!("app-{}", i % (2 * entries)),
                     document: i,
-                }),
+                }))),
                 path: None,
                 related: Vec::new(),
                 origin: None,
@@ -820,10 +830,10 @@ mod tests {
         assert_eq!(findings.len(), 20_000 + 40_000 / 2);
         assert!(findings.iter().all(|f| {
             f.rule == "missing-pdb"
-                || f.object.as_ref().unwrap().name["app-".len()..]
+                || matches!(&f.object, Some(ObjectKey::Unloaded(o)) if o.name["app-".len()..]
                     .parse::<usize>()
                     .unwrap()
-                    >= entries
+                    >= entries)
         }));
         assert!(suppressions.iter().all(|s| s.used));
     }

@@ -215,7 +215,7 @@ fn fix_round(
             Some(Applied {
                 rule: f.rule,
                 file,
-                object: f.object.clone(),
+                object: report.object(f).cloned(),
                 path: f.path.clone(),
                 title: fixes.get(i)?.title.clone(),
             })

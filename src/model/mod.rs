@@ -82,6 +82,8 @@ impl ObjectList for [Object] {
 /// One Kubernetes object: a document, or one item of a `kind: List` document.
 #[derive(Debug)]
 pub struct Object {
+    /// Its place in the workspace's object list (set by the loader).
+    pub id: ObjectId,
     /// Index of the file in the run's file list.
     pub file: crate::source::FileId,
     /// 0-based index of the document in its file.
@@ -161,6 +163,7 @@ pub(crate) fn test_object(raw: Value) -> Object {
     let (typed, unknown_fields) = decode(&api_version, &kind, &raw);
     let explicit_namespace = meta("namespace");
     Object {
+        id: ObjectId::new(0),
         file: crate::source::FileId::new(0),
         document: 0,
         name: meta("name").unwrap_or_default(),

@@ -172,6 +172,7 @@ mod tests {
             .to_owned();
         let (typed, _) = decode(&api_version, &kind, &raw);
         Object {
+            id: crate::model::ObjectId::new(0),
             file: crate::source::FileId::new(0),
             document: 0,
             api_version,

@@ -332,6 +332,7 @@ mod tests {
                     _ => "v1",
                 };
                 Object {
+                    id: crate::model::ObjectId::new(0),
                     file: FileId::new(file),
                     document: i,
                     api_version: api_version.to_owned(),

@@ -33,7 +33,7 @@ pub fn gitlab(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 "categories": ["Bug Risk"],
                 "severity": severity,
                 // The file is part of the identity: one object in two environments is two issues.
-                "fingerprint": format!("{}-{}", f.fingerprint(name), super::fnv_hex(name)),
+                "fingerprint": format!("{}-{}", f.fingerprint(name, report.object(f)), super::fnv_hex(name)),
                 "location": {
                     "path": name.strip_prefix("./").unwrap_or(name),
                     "lines": { "begin": start.line, "end": end.line },

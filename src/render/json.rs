@@ -116,7 +116,7 @@ pub fn json(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 end_line: lines.then_some(end.line),
                 end_column: lines.then_some(end.column),
                 template: template(report, f),
-                object: f.object.as_ref().map(|o| JsonObject {
+                object: report.object(f).map(|o| JsonObject {
                     api_version: &o.api_version,
                     kind: &o.kind,
                     namespace: o.namespace.as_deref(),

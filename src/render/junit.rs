@@ -59,7 +59,11 @@ pub fn junit_failing_at(
     let fails = |f: &Finding| threshold.is_some_and(|t| f.severity >= t);
     // file → (class, rule) → failures
     let mut suites: BTreeMap<&str, BTreeMap<(String, &str), Vec<&Finding>>> = BTreeMap::new();
-    for (file, o) in &report.object_refs {
+    for (file, o) in report
+        .object_refs
+        .iter()
+        .filter(|(f, _)| report.is_linted(*f))
+    {
         let name = report
             .files
             .get(file.index())
@@ -71,7 +75,7 @@ pub fn junit_failing_at(
         }
     }
     for f in &report.findings {
-        let class = f.object.as_ref().map_or_else(
+        let class = report.object(f).map_or_else(
             || "(file)".to_owned(),
             |o| case_class(&o.kind, o.namespace.as_deref(), &o.name),
         );

@@ -101,7 +101,7 @@ fn result(report: &Report, f: &crate::finding::Finding) -> Value {
         "locations": [{ "physicalLocation": location }],
         // The same object in two environments' files is two alerts, not one.
         "partialFingerprints": {
-            "kubeha/v2": format!("{:016x}", fnv1a(format!("{}\0{name}", f.fingerprint(name)).as_bytes())),
+            "kubeha/v2": format!("{:016x}", fnv1a(format!("{}\0{name}", f.fingerprint(name, report.object(f))).as_bytes())),
         },
     });
     if let Value::Object(base) = base {

@@ -53,7 +53,7 @@ use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::sync::Arc;
 
-use crate::finding::{Finding, ObjectRef, Related, Severity};
+use crate::finding::{Finding, ObjectKey, ObjectRef, Related, Severity};
 use crate::index::Index;
 use crate::model::{FieldPath, Object, resolve};
 use crate::problems::LoadProblems;
@@ -279,7 +279,7 @@ impl<'a> Sink<'a> {
             help: None,
             file: object.file,
             span,
-            object: Some(object_ref(object)),
+            object: Some(ObjectKey::Loaded(object.id)),
             path: Some(path),
             related: Vec::new(),
             origin: None,
@@ -307,7 +307,7 @@ impl<'a> Sink<'a> {
             help: None,
             file,
             span,
-            object,
+            object: object.map(|o| ObjectKey::Unloaded(Box::new(o))),
             path: None,
             related: Vec::new(),
             origin: None,

@@ -87,7 +87,7 @@ fn fail_fixtures_of_fixable_rules_are_fixed_and_snapshotted() {
         for a in &fixed.applied {
             assert!(
                 !fixed.report.findings.iter().any(|f| f.rule == a.rule
-                    && f.object.as_ref().map(|o| (&o.kind, &o.name))
+                    && fixed.report.object(f).map(|o| (&o.kind, &o.name))
                         == a.object.as_ref().map(|o| (&o.kind, &o.name))
                     && f.path == a.path),
                 "{rel}: `{}` still reported after its fix",
@@ -130,6 +130,7 @@ fn fix_noting_first(inputs: &[Input], config: &Config) -> (Fixed, kubeha::Report
                 *first = Some(kubeha::Report {
                     findings: report.findings.clone(),
                     files: report.files.clone(),
+                    object_refs: report.object_refs.clone(),
                     ..kubeha::Report::default()
                 });
             }
@@ -158,7 +159,7 @@ type Identity = (String, String, String, String, String);
 fn identities(report: &kubeha::Report) -> BTreeMap<Identity, usize> {
     let mut out = BTreeMap::new();
     for f in &report.findings {
-        let (kind, ns, name) = f.object.as_ref().map_or_else(Default::default, |o| {
+        let (kind, ns, name) = report.object(f).map_or_else(Default::default, |o| {
             (
                 o.kind.clone(),
                 o.namespace.clone().unwrap_or_default(),
@@ -273,8 +274,10 @@ fn corpus_round_trip_fixes_everything_and_keeps_the_rest() {
             let f = after_report
                 .findings
                 .iter()
-                .find(|f| f.rule == key.0 && f.object.as_ref().is_some_and(|o| o.name == key.3))
-                .unwrap();
+                .find(|f| {
+                    f.rule == key.0 && after_report.object(f).is_some_and(|o| o.name == key.3)
+                })
+                .unwrap_or_else(|| panic!("{name}: {key:?} {count} vs {:?}", before.get(key)));
             let file = after_report.files[f.file.index()].name.as_str();
             if REPLICA_GATED.contains(&f.rule) && raised_files.contains(file) {
                 continue;
