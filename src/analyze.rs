@@ -239,7 +239,7 @@ fn report_for(
             files: &report.files,
             config_file,
             config,
-            rules_run: &report.rules_run,
+            ran: &report.rules_run,
             partial: ws.partial,
             comments: &ws.comments,
             reported: mine,

@@ -24,7 +24,7 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suggest;
-pub mod suppress;
+pub(crate) mod suppress;
 
 pub use analyze::{analyze, analyze_set};
 pub use config::Config;
@@ -33,6 +33,7 @@ pub use discover::{Input, InputError, InputFile, Inputs, SkipReason, Skipped};
 pub use finding::{Finding, Severity};
 pub use load::Workspace;
 pub use report::{Incomplete, NARROWED_RULES, Report};
+pub use suppress::PEER_CHECKS;
 
 /// Lints `inputs` with `config`: load, then [`analyze`]. No output, no I/O.
 pub fn lint(inputs: Inputs, config: &Config) -> Report {

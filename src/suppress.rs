@@ -116,7 +116,7 @@ impl Suppression {
 }
 
 /// What suppression produced besides the filtered findings.
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// `unused-suppression` findings (when that rule is enabled).
     pub unused: Vec<Finding>,
     /// Suppressions without a reason.
@@ -304,13 +304,14 @@ fn comment_suppressions(
 }
 
 /// What suppression needs to know about the run.
-pub struct Run<'a> {
+pub(crate) struct Run<'a> {
     pub objects: &'a [Object],
     pub files: &'a [Arc<SourceFile>],
     /// Index of the config file in `files`, when it was read from one.
     pub config_file: Option<FileId>,
     pub config: &'a Config,
-    pub rules_run: &'a [&'a str],
+    /// The rules that ran (an entry for a rule that did not run is not unused).
+    pub ran: &'a [&'a str],
     /// Only part of the tree is reported on (named files, stdin, `--context`): a config
     /// `ignore:` entry may match files that were not reported, so it cannot be called unused.
     pub partial: bool,
@@ -321,7 +322,7 @@ pub struct Run<'a> {
 }
 
 /// Removes suppressed findings; returns unused suppressions and missing-reason warnings.
-pub fn apply(findings: &mut Vec<Finding>, run: &Run<'_>) -> Outcome {
+pub(crate) fn apply(findings: &mut Vec<Finding>, run: &Run<'_>) -> Outcome {
     let mut suppressions = collect(run);
     if suppressions.is_empty() {
         return Outcome {
@@ -605,7 +606,7 @@ fn report(suppressions: &[Suppression], run: &Run<'_>) -> Outcome {
         objects,
         files,
         config,
-        rules_run,
+        ran: rules_run,
         partial,
         ..
     } = *run;
@@ -787,7 +788,7 @@ mod tests {
             files: &files,
             config_file: None,
             config: &config,
-            rules_run: &["single-replica"],
+            ran: &["single-replica"],
             partial: false,
             comments: &[],
             reported: &|_| true,
