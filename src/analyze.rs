@@ -8,10 +8,10 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::configs::ConfigSet;
-use crate::finding::Finding;
+use crate::finding::{Finding, ObjectKey};
 use crate::index::{BrokenObject, Index};
 use crate::load::Workspace;
-use crate::model::{self, Object};
+use crate::model::{self, Object, ObjectList as _};
 use crate::problems::LoadProblems;
 use crate::report::{Incomplete, NARROWED_RULES, Report};
 use crate::rules::{self, Context, RULES, Sink};
@@ -22,7 +22,17 @@ use crate::suppress;
 pub fn analyze(ws: &Workspace, config: &Config) -> Report {
     let all = |_: FileId| true;
     let found = find(ws, config, &all, &|_| config.default_namespace.as_str());
-    report_for(ws, config, &all, found)
+    let mut report = report_for(ws, config, &all, found);
+    report.object_refs = object_table(ws);
+    report
+}
+
+/// Every object's names, by [`crate::model::ObjectId`] (see [`Report::object`]).
+fn object_table(ws: &Workspace) -> Vec<(FileId, crate::finding::ObjectRef)> {
+    ws.objects
+        .iter()
+        .map(|o| (o.file, rules::object_ref(o)))
+        .collect()
 }
 
 /// [`analyze`] with each file's own config. The rules run over the whole workspace (so
@@ -151,11 +161,7 @@ fn merge(ws: &Workspace, reports: impl Iterator<Item = Report>) -> Report {
         i.rules
             .sort_by_key(|r| order.get(r).copied().unwrap_or(usize::MAX));
     }
-    out.object_refs = ws
-        .objects
-        .iter()
-        .map(|o| (o.file, rules::object_ref(o)))
-        .collect();
+    out.object_refs = object_table(ws);
     sort_findings(&mut out.findings);
     out
 }
@@ -213,18 +219,19 @@ fn report_for(
         ..Report::default()
     };
     let objects = &ws.objects;
-    report.object_refs = objects
-        .iter()
-        .map(|o| (o.file, rules::object_ref(o)))
-        .collect();
     report.objects = objects
         .iter()
         .filter(|o| report.is_linted(o.file) && mine(o.file))
         .count();
     let mut findings = found.findings;
     for f in &mut findings {
-        if let Some(o) = report.object(f) {
-            f.origin = ws.origins.get(&(f.file, o.document)).cloned();
+        let document = match &f.object {
+            Some(ObjectKey::Loaded(id)) => objects.object(*id).map(|o| o.document),
+            Some(ObjectKey::Unloaded(o)) => Some(o.document),
+            None => None,
+        };
+        if let Some(document) = document {
+            f.origin = ws.origins.get(&(f.file, document)).cloned();
         }
     }
     // The config file joins the file list so unused `ignore:` entries can point into it.
