@@ -181,15 +181,15 @@ pub fn load_str_in_run(
         };
     }
     let chunks = split_documents(text, lines);
-    // Chunks are parsed in parallel: the file's alias budget is shared between them.
-    let budget = Shared {
+    // Chunks are parsed in parallel: the file's alias budget (and the `unread` predicate) is shared between them.
+    let shared = Shared {
         file: AtomicUsize::new(0),
         run: run_aliases,
         unread,
     };
     let parse = |&(start, end): &(usize, usize)| {
         let chunk = text.get(start..end).unwrap_or("");
-        parse_chunk(chunk, start, limits, &budget)
+        parse_chunk(chunk, start, limits, &shared)
     };
     let results: Vec<ChunkOut> = if text.len() >= PARALLEL_BYTES && chunks.len() > 1 {
         chunks.par_iter().map(parse).collect()
@@ -396,7 +396,7 @@ impl Offsets {
 /// How many dedented closing brackets one chunk may have joined one at a time before giving up.
 const MAX_JOINS: usize = 64;
 
-fn parse_chunk(chunk: &str, base: usize, limits: &Limits, budget: &Shared<'_>) -> ChunkOut {
+fn parse_chunk(chunk: &str, base: usize, limits: &Limits, shared: &Shared<'_>) -> ChunkOut {
     let offsets = Offsets::new(chunk, base);
     let source_name = helm_source(chunk);
     let parse = |text: &str, joins: &[usize]| {
@@ -408,7 +408,7 @@ fn parse_chunk(chunk: &str, base: usize, limits: &Limits, budget: &Shared<'_>) -
         let (documents, failure, spent) = parse_text(
             text,
             &offsets,
-            (limits, budget),
+            (limits, shared),
             source_name.as_ref(),
             (&mut directives, &mut joined),
         );
@@ -429,7 +429,7 @@ fn parse_chunk(chunk: &str, base: usize, limits: &Limits, budget: &Shared<'_>) -
                     && let Some(joined) = join_dedented_bracket(text, offsets.chunk_byte(text, at))
                 {
                     // What this attempt's aliases copied is copied again by the next.
-                    spent.refund(budget);
+                    spent.refund(shared);
                     if !guessed {
                         // Re-parsing the whole chunk per bracket is quadratic (64 brackets in
                         // 24 MB took 79 s): join every dedented bracket from here on at once,
@@ -450,7 +450,7 @@ fn parse_chunk(chunk: &str, base: usize, limits: &Limits, budget: &Shared<'_>) -
                                     error: None,
                                 };
                             }
-                            spent.refund(budget);
+                            spent.refund(shared);
                             if !in_scalar.contains(&true) {
                                 break;
                             }
@@ -570,11 +570,11 @@ enum Failure {
 fn parse_text(
     text: &str,
     offsets: &Offsets,
-    (limits, budget): (&Limits, &Shared<'_>),
+    (limits, shared): (&Limits, &Shared<'_>),
     source_name: Option<&String>,
     (directives, joins): (&mut Directives, &mut Directives),
 ) -> (Vec<Document>, Option<Failure>, Spent) {
-    let mut builder = Builder::new(limits, budget);
+    let mut builder = Builder::new(limits, shared);
     let mut documents = Vec::new();
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -715,9 +715,9 @@ struct Spent {
 }
 
 impl Spent {
-    fn refund(&self, budget: &Shared<'_>) {
-        budget.file.fetch_sub(self.file, Ordering::Relaxed);
-        budget.run.fetch_sub(self.run, Ordering::Relaxed);
+    fn refund(&self, shared: &Shared<'_>) {
+        shared.file.fetch_sub(self.file, Ordering::Relaxed);
+        shared.run.fetch_sub(self.run, Ordering::Relaxed);
     }
 }
 
@@ -742,7 +742,7 @@ struct Anchored {
 
 struct Builder<'l> {
     limits: &'l Limits,
-    budget: &'l Shared<'l>,
+    shared: &'l Shared<'l>,
     spent: Spent,
     stack: Vec<Frame>,
     /// Finished children of the open collections, innermost last (see [`Frame`]).
@@ -771,10 +771,10 @@ struct Builder<'l> {
 type Step = Result<Option<Document>, LoadError>;
 
 impl<'l> Builder<'l> {
-    fn new(limits: &'l Limits, budget: &'l Shared<'l>) -> Self {
+    fn new(limits: &'l Limits, shared: &'l Shared<'l>) -> Self {
         Self {
             limits,
-            budget,
+            shared,
             spent: Spent::default(),
             stack: Vec::new(),
             values: Vec::new(),
@@ -908,7 +908,7 @@ impl<'l> Builder<'l> {
                 .zip(values)
                 .any(|(k, v)| k.text == name && v.as_str() == Some(value))
         };
-        (self.budget.unread)(&key.text, &earlier)
+        (self.shared.unread)(&key.text, &earlier)
     }
 
     fn open(&mut self, span: Span) -> Result<(), LoadError> {
@@ -1042,7 +1042,7 @@ impl<'l> Builder<'l> {
             ));
         }
         let bytes = anchored.bytes;
-        if !spend(&self.budget.file, bytes, self.limits.max_alias_bytes) {
+        if !spend(&self.shared.file, bytes, self.limits.max_alias_bytes) {
             return Err(Self::error(
                 span,
                 format!(
@@ -1052,7 +1052,7 @@ impl<'l> Builder<'l> {
             ));
         }
         self.spent.file += bytes;
-        if !spend(self.budget.run, bytes, self.limits.max_run_alias_bytes) {
+        if !spend(self.shared.run, bytes, self.limits.max_run_alias_bytes) {
             return Err(Self::error(
                 span,
                 format!(
